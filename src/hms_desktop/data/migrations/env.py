@@ -1,0 +1,28 @@
+"""Alembic environment: runs on the connection the app hands over (see data/migrate.py)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from hms_desktop.data.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:  # `alembic revision --autogenerate` during development
+        url = config.get_main_option("sqlalchemy.url") or "sqlite:///dev-autogenerate.sqlite3"
+        with create_engine(url).connect() as conn:
+            context.configure(connection=conn, target_metadata=target_metadata,
+                              render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+        return
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""Plain-Python rules of the music service: codes, ids, value types, errors."""
