@@ -131,8 +131,7 @@ class Database:
             try:
                 yield session
             finally:
-                session.rollback()
-                session.close()
+                session.close()  # ends the read transaction; loaded values stay readable
 
     def close(self) -> None:
         self.engine.dispose()
@@ -147,7 +146,10 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
 
     def connect() -> sqlite.Connection:
         return sqlite.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
             isolation_level=None,
         )
 
@@ -156,7 +158,7 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
     engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+    def _pragmas(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -166,7 +168,7 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # noqa: ANN001
+    def _begin(conn):
         # Writers take the write lock up front, so a busy database waits (busy_timeout) instead
         # of failing half-way through a unit of work when a read lock cannot be upgraded.
         reading = read_only or conn.get_execution_options().get("hms_reading", False)
@@ -269,4 +271,3 @@ def backup_to(db: Database, target: Path) -> Path:
 
 def safe_filename(text_: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text_)
-

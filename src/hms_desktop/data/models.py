@@ -142,6 +142,17 @@ class AttendanceCode(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Holiday(Base):
+    """A school holiday or closure: no lessons are timetabled on these days."""
+
+    __tablename__ = "holiday"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    school_id: Mapped[str | None] = mapped_column(ForeignKey("school.id"))  # None: borough-wide
+
+
 class Framework(Base):
     __tablename__ = "framework"
     id: Mapped[str] = mapped_column(Id, primary_key=True)

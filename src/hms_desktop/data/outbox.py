@@ -80,8 +80,11 @@ def install_change_capture(factory: sessionmaker[Session]) -> None:
 
 def pending_count(session: Session) -> int:
     """Changes made on this laptop that central has not yet acknowledged."""
-    return session.scalar(
-        select(func.count()).select_from(OutboxEntry).where(
-            OutboxEntry.state.in_(("pending", "batched"))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.state.in_(("pending", "batched")))
         )
-    ) or 0
+        or 0
+    )

@@ -14,13 +14,13 @@ def run_migrations_online() -> None:
     if connection is None:  # `alembic revision --autogenerate` during development
         url = config.get_main_option("sqlalchemy.url") or "sqlite:///dev-autogenerate.sqlite3"
         with create_engine(url).connect() as conn:
-            context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=True)
+            context.configure(
+                connection=conn, target_metadata=target_metadata, render_as_batch=True
+            )
             with context.begin_transaction():
                 context.run_migrations()
         return
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -8,7 +8,6 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -119,6 +118,18 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "framework_id", "ordinal", name=op.f("uq_framework_level_framework_id")
         ),
+    )
+    op.create_table(
+        "holiday",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("school_id", sa.String(length=36), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["school.id"], name=op.f("fk_holiday_school_id_school")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_holiday")),
     )
     op.create_table(
         "pupil",
@@ -578,6 +589,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pupil_school_id"))
 
     op.drop_table("pupil")
+    op.drop_table("holiday")
     op.drop_table("framework_level")
     op.drop_table("ensemble")
     op.drop_table("tutor")

@@ -27,43 +27,78 @@ depends_on = None
 
 codes = sa.table(
     "attendance_code",
-    *(sa.column(name) for name in (
-        "code", "meaning", "tutor_paid", "billable", "makeup_owed", "clears_makeup",
-        "comment_required", "tuition", "ensemble", "sort_order", "active",
-    )),
+    *(
+        sa.column(name)
+        for name in (
+            "code",
+            "meaning",
+            "tutor_paid",
+            "billable",
+            "makeup_owed",
+            "clears_makeup",
+            "comment_required",
+            "tuition",
+            "ensemble",
+            "sort_order",
+            "active",
+        )
+    ),
 )
 instruments = sa.table("instrument", sa.column("id"), sa.column("name"), sa.column("family"))
 frameworks = sa.table("framework", sa.column("id"), sa.column("name"), sa.column("kind"))
 levels = sa.table(
-    "framework_level", sa.column("id"), sa.column("framework_id"), sa.column("ordinal"),
+    "framework_level",
+    sa.column("id"),
+    sa.column("framework_id"),
+    sa.column("ordinal"),
     sa.column("name"),
 )
 
 
 def upgrade() -> None:
-    op.bulk_insert(codes, [
-        {
-            "code": c.code, "meaning": c.meaning, "tutor_paid": c.tutor_paid,
-            "billable": c.billable, "makeup_owed": c.makeup_owed,
-            "clears_makeup": c.clears_makeup, "comment_required": c.comment_required,
-            "tuition": c.tuition, "ensemble": c.ensemble, "sort_order": c.sort_order,
-            "active": True,
-        }
-        for c in DEFAULT_CODES
-    ])
-    op.bulk_insert(instruments, [
-        {"id": instrument_id(name), "name": name, "family": family}
-        for name, family in INSTRUMENTS
-    ])
-    op.bulk_insert(frameworks, [
-        {"id": framework_id(name), "name": name, "kind": kind} for name, kind, _ in FRAMEWORKS
-    ])
-    op.bulk_insert(levels, [
-        {"id": framework_level_id(name, level), "framework_id": framework_id(name),
-         "ordinal": ordinal, "name": level}
-        for name, _, level_names in FRAMEWORKS
-        for ordinal, level in enumerate(level_names)
-    ])
+    op.bulk_insert(
+        codes,
+        [
+            {
+                "code": c.code,
+                "meaning": c.meaning,
+                "tutor_paid": c.tutor_paid,
+                "billable": c.billable,
+                "makeup_owed": c.makeup_owed,
+                "clears_makeup": c.clears_makeup,
+                "comment_required": c.comment_required,
+                "tuition": c.tuition,
+                "ensemble": c.ensemble,
+                "sort_order": c.sort_order,
+                "active": True,
+            }
+            for c in DEFAULT_CODES
+        ],
+    )
+    op.bulk_insert(
+        instruments,
+        [
+            {"id": instrument_id(name), "name": name, "family": family}
+            for name, family in INSTRUMENTS
+        ],
+    )
+    op.bulk_insert(
+        frameworks,
+        [{"id": framework_id(name), "name": name, "kind": kind} for name, kind, _ in FRAMEWORKS],
+    )
+    op.bulk_insert(
+        levels,
+        [
+            {
+                "id": framework_level_id(name, level),
+                "framework_id": framework_id(name),
+                "ordinal": ordinal,
+                "name": level,
+            }
+            for name, _, level_names in FRAMEWORKS
+            for ordinal, level in enumerate(level_names)
+        ],
+    )
 
 
 def downgrade() -> None:

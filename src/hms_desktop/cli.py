@@ -1,0 +1,159 @@
+"""The command line beside the GUI: open the app, seed a demo, report status, export registers."""
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from hms_desktop import APP_NAME, __version__, logs, paths
+from hms_desktop.domain.errors import HmsError
+
+PROG = "hms-desktop"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=f"{APP_NAME}: registers and progress for Hackney Music Service "
+        "tutors. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", type=Path, help="open this database (it must exist)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo database, creating it on first use"
+    )
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="offscreen check that the app opens, marks a register and keeps it",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    seed = sub.add_parser("seed-demo", help="create a demo database")
+    seed.add_argument("--db", type=Path, required=True, dest="db")
+    seed.add_argument("--pupils", type=_positive, default=2000)
+    seed.add_argument("--seed", type=_positive, default=1)
+    seed.add_argument("--today", type=_date, help="the demo's 'today' (default: today)")
+
+    status = sub.add_parser("status", help="schema, integrity and counts of a database")
+    status.add_argument("--db", type=Path, required=True, dest="db")
+    status.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export-registers", help="write registers to a CSV for the office")
+    export.add_argument("--db", type=Path, required=True, dest="db")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--from", type=_date, dest="date_from")
+    export.add_argument("--to", type=_date, dest="date_to")
+    return parser
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from hms_desktop.services.demo import seed_demo
+
+    summary = seed_demo(args.db, pupils=args.pupils, seed=args.seed, today=args.today)
+    print(
+        f"Demo database created at {summary.path}: {summary.pupils:,} pupils in "
+        f"{summary.schools} schools; {summary.tutor} teaches {summary.tutor_groups} groups "
+        f"({summary.tutor_pupils} pupils); {summary.marks:,} past marks."
+    )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.store import store_status
+
+    db = open_database(args.db, read_only=True)
+    try:
+        status = store_status(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(asdict(status), indent=2))
+    else:
+        print(f"Database:         {status.path}")
+        print(f"Schema:           {status.schema_revision} (this version: {status.schema_head})")
+        print(f"SQLite:           {status.sqlite_version}")
+        print(f"Integrity check:  {status.integrity}")
+        print(f"Pupils:           {status.pupils:,}")
+        print(f"Lessons:          {status.lessons:,}")
+        print(f"Marks:            {status.marks:,}")
+        print(f"Waiting to send:  {status.pending_changes:,}")
+    return 0 if status.integrity == "ok" else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.export import export_registers
+
+    db = open_database(args.db, read_only=True)
+    try:
+        count = export_registers(db, args.out, args.date_from, args.date_to)
+    finally:
+        db.close()
+    print(f"Wrote {count:,} marks to {args.out}")
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    if args.db and args.demo:
+        raise HmsError("Use either --db or --demo, not both.")
+    from hms_desktop.ui.app import run_app  # Qt is loaded only when a window is wanted
+
+    if args.demo:
+        path, create_demo = paths.demo_db(), not paths.demo_db().exists()
+        if create_demo:
+            from hms_desktop.services.demo import seed_demo
+
+            print(f"Creating the demo database at {path} …", file=sys.stderr)
+            seed_demo(path)
+        return run_app(path, create=False)
+    if args.db:
+        return run_app(args.db, create=False)
+    return run_app(paths.profile_db(), create=True)
+
+
+def _selftest() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from hms_desktop.ui.selftest import run_selftest
+
+    return run_selftest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.setup(paths.log_dir())
+    logs.install_excepthook()
+    try:
+        if args.selftest:
+            return _selftest()
+        handler = {"seed-demo": _seed, "status": _status, "export-registers": _export}.get(
+            args.command, _gui
+        )
+        return handler(args)
+    except HmsError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

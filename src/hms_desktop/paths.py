@@ -1,0 +1,36 @@
+"""Where HMS Tutor keeps its files: user data via platformdirs, resources from source or bundle."""
+
+import sys
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+_DIRS = PlatformDirs(appname="HMS Tutor", appauthor="Hackney Music Service", roaming=False)
+
+
+def data_dir() -> Path:
+    return Path(_DIRS.user_data_dir)
+
+
+def log_dir() -> Path:
+    return Path(_DIRS.user_log_dir)
+
+
+def profile_db() -> Path:
+    """The tutor's own database (one profile per laptop user)."""
+    return data_dir() / "profiles" / "tutor.sqlite3"
+
+
+def demo_db() -> Path:
+    return data_dir() / "demo" / "demo.sqlite3"
+
+
+def resources_dir() -> Path:
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:  # PyInstaller one-folder bundle
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)

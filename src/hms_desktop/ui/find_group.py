@@ -1,0 +1,116 @@
+"""Find any group by school, tutor, instrument or name, to take its register as cover."""
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hms_desktop.data.engine import Database
+from hms_desktop.services.timetable import find_groups
+from hms_desktop.services.views import GroupSummary
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Group", "School", "Tutor", "Day", "Time")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class GroupSearchModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[GroupSummary] = []
+
+    def set_groups(self, groups: list[GroupSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(groups)
+        self.endResetModel()
+
+    def group(self, row: int) -> GroupSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            not index.isValid()
+            or role != Qt.ItemDataRole.DisplayRole
+            or not 0 <= index.row() < len(self._rows)
+        ):
+            return None
+        g = self._rows[index.row()]
+        return (
+            g.group_name,
+            g.school_name,
+            g.tutor_name,
+            DAYS[g.weekday],
+            f"{g.start_time:%H:%M}",
+        )[index.column()]
+
+
+class FindGroupDialog(QDialog):
+    def __init__(self, db: Database, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find a group to cover")
+        self.resize(760, 420)
+        self._db = db
+        self.query = QLineEdit(text)
+        self.query.setPlaceholderText("School, tutor, instrument or group name")
+        self.model = GroupSearchModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.accept())
+        self.count = QLabel()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(buttons)
+        self.query.textChanged.connect(self.search)
+        self.query.returnPressed.connect(self.table.setFocus)
+        self.search(text)
+
+    def search(self, text: str) -> None:
+        groups = find_groups(self._db, text)
+        self.model.set_groups(groups)
+        self.count.setText(
+            "No groups match."
+            if not groups
+            else f"{len(groups)} group{'s' if len(groups) != 1 else ''}"
+            + (" (first 50 shown)" if len(groups) >= 50 else "")
+        )
+        if groups:
+            self.table.selectRow(0)
+
+    def chosen(self) -> GroupSummary | None:
+        return self.model.group(self.table.currentIndex().row())
