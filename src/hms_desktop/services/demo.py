@@ -242,13 +242,12 @@ def _add_minutes(t: time, minutes: int) -> time:
     return (datetime.combine(date(2000, 1, 3), t) + timedelta(minutes=minutes)).time()
 
 
-def _group_name(kind: str, instrument: str, year: int, school: dict) -> str:
-    short = school["name"].split(" ")[0]
+def _group_name(kind: str, instrument: str, year: int) -> str:
     if kind == "whole_class":
-        return f"Year {year} {instrument} (whole class), {short}"
+        return f"Year {year} {instrument} (whole class)"
     if kind == "individual":
-        return f"{instrument} individual, {short}"
-    return f"{instrument} {'small' if kind == 'small_group' else 'large'} group Y{year}, {short}"
+        return f"{instrument} individual"
+    return f"{instrument} {'small' if kind == 'small_group' else 'large'} group, Year {year}"
 
 
 def _build(world: _World, n_pupils: int) -> tuple[str, list[dict], dict[str, dict]]:
@@ -278,7 +277,7 @@ def _build(world: _World, n_pupils: int) -> tuple[str, list[dict], dict[str, dic
                 else rng.randint(3, 6)
             )
             group = world.group(
-                _group_name(kind, instrument, year, school),
+                _group_name(kind, instrument, year),
                 school,
                 me,
                 kind,
@@ -322,7 +321,7 @@ def _build(world: _World, n_pupils: int) -> tuple[str, list[dict], dict[str, dic
         }[kind]
         members = rng.sample(pool, min(size, len(pool)))
         group = world.group(
-            _group_name(kind, instrument, members[0]["year_group"], school),
+            _group_name(kind, instrument, members[0]["year_group"]),
             school,
             rng.choice(tutors[1:])["id"],
             kind,

@@ -87,7 +87,7 @@ class RegisterView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PUPIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((YEAR, 50), (CODE, 60), (COMMENT, 220), (CARE, 110)):
+        for col, width in ((YEAR, 50), (CODE, 60), (COMMENT, 220), (CARE, 150)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         self.table.installEventFilter(self)

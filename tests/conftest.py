@@ -1,0 +1,50 @@
+"""Shared fixtures: real SQLite files in temp dirs, a demo world seeded once and copied per test."""
+
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+# Before any Qt import: no display here, and keep the tests' files out of the real profile.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_HOME = tempfile.mkdtemp(prefix="hms-test-home-")
+os.environ["XDG_DATA_HOME"] = str(Path(_HOME) / "data")
+os.environ["XDG_STATE_HOME"] = str(Path(_HOME) / "state")
+
+import pytest  # noqa: E402
+
+from hms_desktop.data.engine import Database, open_database  # noqa: E402
+from hms_desktop.services.timetable import lessons_on  # noqa: E402
+from hms_desktop.services.views import TimetableEntry  # noqa: E402
+
+# The demo's "today": a Monday, when the tutor teaches a whole-class violin group of 30.
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from hms_desktop.services.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
+    seed_demo(path, pupils=400, seed=11, today=MONDAY)
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def db(demo_path: Path):
+    database = open_database(demo_path)
+    yield database
+    database.close()
+
+
+def whole_class(db: Database, day: date = MONDAY) -> TimetableEntry:
+    return next(e for e in lessons_on(db, day) if "whole class" in e.group_name)
