@@ -1,4 +1,4 @@
-"""Taking a register: each mark saved with its outbox entry, bad input refused with nothing changed."""
+"""Taking a register: each mark saved with its outbox entry; bad input refused, nothing changed."""
 
 from datetime import timedelta
 
@@ -85,7 +85,7 @@ def test_an_unknown_code_is_refused_and_nothing_changes(db, typed):
     lesson = whole_class(db)
     pupil = open_register(db, lesson.group_id, MONDAY).rows[0].pupil_id
     before = counts(db)
-    with pytest.raises(UnknownCode, match="is not an attendance code. Use one of: P, L"):
+    with pytest.raises(UnknownCode, match=r"is not an attendance code\. Use one of: P, L"):
         mark_attendance(db, lesson.group_id, MONDAY, pupil, typed)
     assert counts(db) == before
 
@@ -94,7 +94,7 @@ def test_a_code_that_needs_a_comment_is_refused_without_one(db):
     lesson = whole_class(db)
     pupil = open_register(db, lesson.group_id, MONDAY).rows[0].pupil_id
     before = counts(db)
-    with pytest.raises(CommentRequired, match="SE .* needs a comment"):
+    with pytest.raises(CommentRequired, match=r"SE .* needs a comment"):
         mark_attendance(db, lesson.group_id, MONDAY, pupil, "SE", " \n ")
     assert counts(db) == before
     row = mark_attendance(db, lesson.group_id, MONDAY, pupil, "SE", "Year 4 trip\x07")

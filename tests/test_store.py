@@ -111,7 +111,7 @@ def test_a_database_from_a_newer_version_is_refused_untouched(demo_path):
     con.commit()
     con.close()
     before = digest(demo_path)
-    with pytest.raises(DatabaseTooNew, match="newer version of HMS Tutor.*Nothing was changed"):
+    with pytest.raises(DatabaseTooNew, match=r"newer version of HMS Tutor.*Nothing was changed"):
         open_database(demo_path)
     assert digest(demo_path) == before
     assert not (demo_path.parent / "backups").exists()
@@ -153,7 +153,7 @@ def test_a_locked_database_gives_a_clear_message_and_loses_nothing(db, demo_path
     other = sqlite.connect(str(demo_path), isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(DatabaseLocked, match="busy.*Nothing was changed"):
+        with pytest.raises(DatabaseLocked, match=r"busy.*Nothing was changed"):
             mark_attendance(db, lesson.group_id, MONDAY, pupils[1], "P")
     finally:
         other.execute("ROLLBACK")
