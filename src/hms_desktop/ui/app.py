@@ -43,8 +43,9 @@ def open_or_explain(path: Path, create: bool) -> Database | None:
         return open_database(path, create=create)
     except HmsError as err:
         logs.log.warning("could not open database: %s", type(err).__name__)
-        QMessageBox.critical(None, APP_NAME, str(err))
         print(f"hms-desktop: {err}", file=sys.stderr)
+        if QApplication.platformName() != "offscreen":  # nobody could answer a dialog there
+            QMessageBox.critical(None, APP_NAME, str(err))
         return None
 
 

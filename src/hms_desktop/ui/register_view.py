@@ -205,6 +205,9 @@ class RegisterView(QWidget):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.edit_comment()
             return True
+        if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.model.rowCount():
+            self.table.selectRow(0 if key == Qt.Key.Key_Home else self.model.rowCount() - 1)
+            return True
         if key == Qt.Key.Key_Escape:
             self._clear_typed()
             return True
