@@ -184,3 +184,19 @@ def test_a_read_only_database_gives_a_clear_message_and_changes_nothing(db, demo
             == 0
         )
     read_only.close()
+
+
+def test_pythons_own_older_sqlite_is_never_loaded(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from hms_desktop.data.engine import open_database;"
+        "from hms_desktop.services import register, timetable, store, export;"
+        f"db = open_database({str(tmp_path / 'x.sqlite3')!r}, create=True);"
+        "store.store_status(db);"
+        "print('sqlite3' in sys.modules, '_sqlite3' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]

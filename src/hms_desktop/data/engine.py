@@ -155,7 +155,9 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
 
     # NullPool: a connection per unit of work keeps threads apart (one per thread is SQLite's
     # rule) and costs ~0.1 ms to open.
-    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+    # module=: SQLAlchemy must not load Python's own sqlite3 (a second, older SQLite copy in one
+    # process is one of sqlite.org's ways to corrupt a database).
+    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool, module=sqlite)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):
