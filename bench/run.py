@@ -22,16 +22,18 @@ PUPILS = int(os.environ.get("BENCH_PUPILS", "20000"))
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def line(name: str, values: list[float], unit: str, target: str) -> None:
     scale = 1000 if unit == "ms" else 1
-    print(f"{name:<28} median={statistics.median(values) * scale:8.2f} {unit}   "
-          f"p95={p95(values) * scale:8.2f} {unit}   n={len(values):<4} target {target}")
+    print(
+        f"{name:<28} median={statistics.median(values) * scale:8.2f} {unit}   "
+        f"p95={p95(values) * scale:8.2f} {unit}   n={len(values):<4} target {target}"
+    )
 
 
-def timed(fn, n: int) -> list[float]:  # noqa: ANN001
+def timed(fn, n: int) -> list[float]:
     out = []
     for _ in range(n):
         start = time.perf_counter()
@@ -43,11 +45,19 @@ def timed(fn, n: int) -> list[float]:  # noqa: ANN001
 def cold_start(path: Path, runs: int = 5) -> list[float]:
     times = []
     for _ in range(runs):
-        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               "HMS_STARTUP_PROBE": repr(time.time())}
-        result = subprocess.run([sys.executable, "-m", "hms_desktop", "--db", str(path)],
-                                capture_output=True, text=True, env=env, timeout=120,
-                                check=True)
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "HMS_STARTUP_PROBE": repr(time.time()),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "hms_desktop", "--db", str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        )
         probe = [ln for ln in result.stdout.splitlines() if ln.startswith("startup_s=")]
         times.append(float(probe[0].split("=")[1]))
     return times
@@ -60,20 +70,27 @@ def main() -> None:
         start = time.perf_counter()
         summary = seed_demo(path, pupils=PUPILS, seed=1, today=monday)
         seeded = time.perf_counter() - start
-        print(f"{'seed-demo':<28} {seeded:8.2f} s for {summary.pupils:,} pupils, "
-              f"{summary.marks:,} past marks")
+        print(
+            f"{'seed-demo':<28} {seeded:8.2f} s for {summary.pupils:,} pupils, "
+            f"{summary.marks:,} past marks"
+        )
 
         line("cold start to main window", cold_start(path), "s", "<= 1.5 s")
 
         db = open_database(path)
         lessons = lessons_on(db, monday)
         wcet = next(e for e in lessons if "whole class" in e.group_name)
-        line("today's timetable query", timed(lambda: lessons_on(db, monday), 100), "ms",
-             "<= 30 ms")
+        line(
+            "today's timetable query", timed(lambda: lessons_on(db, monday), 100), "ms", "<= 30 ms"
+        )
         register = open_register(db, wcet.group_id, monday)
         assert len(register.rows) == 30
-        line("open 30-pupil register", timed(
-            lambda: open_register(db, wcet.group_id, monday), 100), "ms", "<= 50 ms")
+        line(
+            "open 30-pupil register",
+            timed(lambda: open_register(db, wcet.group_id, monday), 100),
+            "ms",
+            "<= 50 ms",
+        )
 
         pupils = [r.pupil_id for r in register.rows]
         codes = ["P", "L", "AN", "AU"]

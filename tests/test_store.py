@@ -197,6 +197,7 @@ def test_pythons_own_older_sqlite_is_never_loaded(tmp_path):
         "store.store_status(db);"
         "print('sqlite3' in sys.modules, '_sqlite3' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["False", "False"]

@@ -176,3 +176,31 @@ def test_every_table_model_passes_the_model_tester(qtmodeltester, window, db):
     qtmodeltester.check(dialog.model)
     dialog.deleteLater()
     assert window.register_view.model.index(0, PUPIL).data()
+
+
+def test_an_unexpected_error_is_told_in_words_and_logged_without_names(window, tmp_path):
+    import logging
+    import sys
+
+    from hms_desktop import logs
+    from hms_desktop.ui.app import UNEXPECTED, report_unexpected_errors
+
+    name = window.register_view.register.rows[0].name
+    log_path = logs.setup(tmp_path)
+    previous = sys.excepthook
+    report_unexpected_errors(window)
+    try:
+        try:
+            raise ValueError(f"UNIQUE constraint failed: pupil {name}")
+        except ValueError as err:
+            sys.excepthook(type(err), err, err.__traceback__)
+    finally:
+        sys.excepthook = previous
+        for handler in list(logs.log.handlers):
+            handler.close()
+            logs.log.removeHandler(handler)
+    assert window.statusBar().currentMessage() == UNEXPECTED
+    logged = log_path.read_text(encoding="utf-8")
+    assert "ValueError (message withheld)" in logged
+    assert name not in logged
+    assert logging.getLogger("hms_desktop").handlers == []

@@ -49,6 +49,25 @@ def open_or_explain(path: Path, create: bool) -> Database | None:
         return None
 
 
+UNEXPECTED = (
+    "Something went wrong, so that action was not completed. Every mark already saved is safe. "
+    "If it happens again, restart HMS Tutor."
+)
+
+
+def report_unexpected_errors(window: MainWindow) -> None:
+    """An error nobody planned for: log where it happened (no personal data) and tell the tutor
+    in words, instead of a traceback or silence."""
+
+    def hook(exc_type, exc, tb) -> None:
+        logs.log_unexpected(exc_type, exc, tb)
+        window.statusBar().showMessage(UNEXPECTED, 15000)
+        if QApplication.platformName() != "offscreen":
+            QMessageBox.warning(window, APP_NAME, UNEXPECTED)
+
+    sys.excepthook = hook
+
+
 def run_app(path: Path, create: bool, day: date | None = None) -> int:
     app = application()
     db = open_or_explain(path, create)
@@ -56,6 +75,7 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
         return 2
     events = DataEvents()
     window = MainWindow(db, events, day=day)
+    report_unexpected_errors(window)
     window.show()
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
