@@ -1,0 +1,1 @@
+"""Certificates: reportlab rendering from plain data. No Qt, no database."""
