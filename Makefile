@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint contract pytest bench bundle selftest screenshots clean system-deps
+.PHONY: run test lint contract pytest bench bundle selftest screenshots certificate-samples clean system-deps
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: on Debian run 'sudo apt install python3-venv' (see README)"; exit 1; }
@@ -40,6 +40,9 @@ selftest: bundle
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+
+certificate-samples: $(STAMP)
+	$(BIN)/python scripts/certificate_samples.py docs/certificates
 
 # Debian 12 packages Qt needs on a machine without a desktop (CI); a tutor's laptop has them.
 system-deps:

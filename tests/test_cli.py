@@ -162,3 +162,43 @@ def test_the_gui_refuses_a_missing_db_without_creating_it(tmp_path):
     result = run("--db", str(missing), env_extra={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 2
     assert not missing.exists()
+
+
+def test_certificates_for_a_group_from_the_command_line(db, demo_path, tmp_path):
+    group = whole_class(db).group_id
+    db.close()
+    out = tmp_path / "wcet.pdf"
+    refused = run(
+        "certificates",
+        "--db",
+        str(demo_path),
+        "--group",
+        group,
+        "--template",
+        "achievement",
+        "--out",
+        str(out),
+        "--date",
+        "2026-11-23",
+    )
+    assert refused.returncode == 2
+    assert "no level has been recorded yet" in refused.stderr
+    assert "Nothing was printed" in refused.stderr and not out.exists()
+    printed = run(
+        "certificates",
+        "--db",
+        str(demo_path),
+        "--group",
+        group,
+        "--template",
+        "recognition",
+        "--out",
+        str(out),
+        "--date",
+        "2026-11-23",
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert "Printed 30 certificates" in printed.stdout
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out).pages) == 30

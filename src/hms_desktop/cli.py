@@ -61,7 +61,53 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--from", type=_date, dest="date_from")
     export.add_argument("--to", type=_date, dest="date_to")
+    certs = sub.add_parser("certificates", help="print certificates for a group or pupils")
+    certs.add_argument("--db", type=Path, required=True, dest="db")
+    who = certs.add_mutually_exclusive_group(required=True)
+    who.add_argument("--group", help="every pupil in this teaching group (id)")
+    who.add_argument("--pupil", action="append", help="a pupil's id (repeat for more)")
+    certs.add_argument(
+        "--template", required=True, choices=["achievement", "exam", "ensemble", "recognition"]
+    )
+    certs.add_argument("--out", type=Path, required=True)
+    certs.add_argument(
+        "--date", type=_date, help="date printed on the certificates (default: today)"
+    )
+    certs.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="print for the pupils who can have one, listing the others",
+    )
     return parser
+
+
+def _certificates(args: argparse.Namespace) -> int:
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.certificates import (
+        group_pupils,
+        plan_certificates,
+        print_certificates,
+    )
+
+    on = args.date or date.today()
+    db = open_database(args.db)
+    try:
+        pupils = group_pupils(db, args.group, on) if args.group else args.pupil
+        plan = plan_certificates(db, args.template, pupils, on)
+        for line in plan.missing:
+            print(f"cannot print: {line}", file=sys.stderr)
+        if plan.missing and not args.skip_missing:
+            print(
+                f"{PROG}: {len(plan.missing)} pupil(s) cannot have this certificate (listed "
+                "above). Nothing was printed; use --skip-missing to print the rest.",
+                file=sys.stderr,
+            )
+            return 2
+        issued = print_certificates(db, plan, args.out, on)
+    finally:
+        db.close()
+    print(f"Printed {len(issued)} certificates to {args.out}")
+    return 0
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -144,9 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.selftest:
             return _selftest()
-        handler = {"seed-demo": _seed, "status": _status, "export-registers": _export}.get(
-            args.command, _gui
-        )
+        handler = {
+            "seed-demo": _seed,
+            "status": _status,
+            "export-registers": _export,
+            "certificates": _certificates,
+        }.get(args.command, _gui)
         return handler(args)
     except HmsError as err:
         print(f"{PROG}: {err}", file=sys.stderr)

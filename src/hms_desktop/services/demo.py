@@ -14,8 +14,12 @@ from sqlalchemy import insert
 
 from hms_desktop.data.engine import open_database
 from hms_desktop.data.models import (
+    Assessment,
     AttendanceMark,
     Enrolment,
+    Ensemble,
+    EnsembleMember,
+    EnsembleSection,
     Holiday,
     Lesson,
     Pupil,
@@ -27,7 +31,7 @@ from hms_desktop.data.models import (
 from hms_desktop.data.outbox import FROM_SERVER
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.domain.ids import lesson_id, mark_id
-from hms_desktop.domain.reference import instrument_id
+from hms_desktop.domain.reference import framework_level_id, instrument_id
 from hms_desktop.domain.types import LessonStatus
 
 from .demo_names import COMMUNITIES, NOTES, PLACES, SCHOOL_SUFFIXES, TUTORS, WEIGHTS
@@ -144,6 +148,10 @@ class _World:
         self.enrolments: list[dict] = []
         self.lessons: list[dict] = []
         self.marks: list[dict] = []
+        self.assessments: list[dict] = []
+        self.ensembles: list[dict] = []
+        self.sections: list[dict] = []
+        self.members: list[dict] = []
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -396,6 +404,109 @@ def _past_registers(world: _World, me: str, my_groups: dict[str, dict]) -> None:
         day += timedelta(days=1)
 
 
+def _progress(world: _World, me: str, my_groups: dict[str, dict]) -> None:
+    """Levels reached, exam results and one ensemble, for certificates and progress screens."""
+    rng = world.rng
+    instruments = {
+        instrument_id(name): name
+        for name in ("Violin", "Viola", "Cello", "Trumpet", "Cornet", "Trombone")
+    }
+    stamp = datetime.combine(world.today - timedelta(days=14), time(16, 0))
+    strings: list[tuple[dict, str]] = []
+    pupils = {p["id"]: p for p in world.pupils}
+    for e in world.enrolments:
+        if e["group_id"] not in my_groups or pupils[e["pupil_id"]]["status"] != "active":
+            continue
+        base = {
+            "pupil_id": e["pupil_id"],
+            "instrument_id": e["instrument_id"],
+            "assessed_by_id": me,
+            "server_version": 1,
+            "updated_at": stamp,
+            "deleted_at": None,
+            "comment": "",
+            "mark": None,
+            "result": None,
+        }
+        if rng.random() < 0.75:  # most pupils have a teacher-assessed stage
+            stage = rng.randint(1, 4)
+            world.assessments.append(
+                {
+                    **base,
+                    "id": world.uid(),
+                    "kind": "teacher_assessment",
+                    "assessed_on": world.today - timedelta(days=21),
+                    "level_id": framework_level_id("HMS Stages", f"Stage {stage}"),
+                }
+            )
+        if my_groups[e["group_id"]]["kind"] in ("individual", "small_group") and (
+            rng.random() < 0.5
+        ):
+            grade = rng.randint(1, 5)
+            mark = rng.randint(100, 145)
+            result = "distinction" if mark >= 130 else "merit" if mark >= 120 else "pass"
+            world.assessments.append(
+                {
+                    **base,
+                    "id": world.uid(),
+                    "kind": "exam",
+                    "mark": mark,
+                    "result": result,
+                    "assessed_on": world.today - timedelta(days=35),
+                    "level_id": framework_level_id("ABRSM", f"Grade {grade}"),
+                }
+            )
+        if instruments.get(e["instrument_id"]) in ("Violin", "Viola", "Cello"):
+            strings.append((e, instruments[e["instrument_id"]]))
+    orchestra = {
+        "id": world.uid(),
+        "name": "Hackney Schools String Orchestra",
+        "kind": "orchestra",
+        "level": "Intermediate",
+        "leader_id": me,
+        "venue": "Hackney Music Centre",
+        "weekday": 5,
+        "start_time": time(10, 0),
+        "length_minutes": 120,
+    }
+    world.ensembles.append(orchestra)
+    sections = {}
+    for ordinal, name in enumerate(("Violin 1", "Violin 2", "Viola", "Cello")):
+        sections[name] = {
+            "id": world.uid(),
+            "ensemble_id": orchestra["id"],
+            "name": name,
+            "ordinal": ordinal,
+        }
+    world.sections.extend(sections.values())
+    seats: dict[str, int] = {}
+    for e, instrument in strings:
+        if pupils[e["pupil_id"]]["year_group"] < 5 or rng.random() < 0.4:
+            continue
+        section = (
+            ("Violin 1" if rng.random() < 0.5 else "Violin 2")
+            if instrument == "Violin"
+            else instrument
+        )
+        seats[section] = seats.get(section, 0) + 1
+        world.members.append(
+            {
+                "id": world.uid(),
+                "ensemble_id": orchestra["id"],
+                "pupil_id": e["pupil_id"],
+                "section_id": sections[section]["id"],
+                "instrument_id": e["instrument_id"],
+                "seat": seats[section],
+                "role": "leader" if seats[section] == 1 else None,
+                "joined_on": world.term_start,
+                "left_on": None,
+                "server_version": 1,
+                "updated_at": stamp,
+                "deleted_at": None,
+            }
+        )
+
+
 def seed_demo(
     path: Path | str, pupils: int = 2000, seed: int = 1, today: date | None = None
 ) -> DemoSummary:
@@ -410,6 +521,7 @@ def seed_demo(
     world = _World(seed, today or date.today())
     me, tutors, my_groups = _build(world, pupils)
     _past_registers(world, me, my_groups)
+    _progress(world, me, my_groups)
     db = open_database(path, create=True)
     try:
         with db.transaction() as session:
@@ -436,6 +548,10 @@ def seed_demo(
             )
             session.execute(insert(Lesson), world.lessons)
             session.execute(insert(AttendanceMark), world.marks)
+            session.execute(insert(Assessment), world.assessments)
+            session.execute(insert(Ensemble), world.ensembles)
+            session.execute(insert(EnsembleSection), world.sections)
+            session.execute(insert(EnsembleMember), world.members)
             session.add(Setting(key=TUTOR_ID, value=me))
     finally:
         db.close()

@@ -1,0 +1,184 @@
+"""Certificates: every name printed right, in a font that has it, subset-embedded; bad input
+refused before anything is written; records that reprint the same certificate."""
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFont
+
+from hms_desktop.certificates.content import (
+    MAX_NAME,
+    BadCertificate,
+    CertificateContent,
+    Template,
+)
+from hms_desktop.certificates.fonts import font_runs
+from hms_desktop.certificates.render import Cancelled, render_batch
+from hms_desktop.paths import resource
+from hms_desktop.services.certificates import (
+    group_pupils,
+    plan_certificates,
+    print_certificates,
+    reprint,
+)
+from hms_desktop.services.store import changes_waiting
+
+from .conftest import MONDAY, whole_class
+
+LATIN = [
+    "Zeynep Öztürk",
+    "Adébáyọ̀ Ọlátúnjí",
+    "Nguyễn Thị Hằng",
+    "Łucja Wiśniewska",
+    "Şêrko Xelîl",
+    "Chinọnso Ezeọkọli",
+]
+OTHER_SCRIPTS = ["নুসরাত রহমান", "مريم الحسن", "חיה פרידמן"]
+
+
+def content(name: str, n: int = 1) -> CertificateContent:
+    return CertificateContent(
+        name,
+        Template.ACHIEVEMENT,
+        "has reached Stage 2 on Violin",
+        date(2026, 12, 18),
+        "Samira Okafor-Reid",
+        f"HMS-26-TEST-{n:04d}",
+        "Q7RM4P",
+    )
+
+
+def embedded_fonts(pdf: Path) -> dict[str, dict]:
+    fonts = {}
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    return fonts
+
+
+def test_latin_names_come_out_of_the_pdf_exactly_as_stored(tmp_path):
+    out = render_batch([content(n, i) for i, n in enumerate(LATIN)], tmp_path / "c.pdf")
+    pages = PdfReader(out).pages
+    assert len(pages) == len(LATIN)
+    import unicodedata
+
+    for page, name in zip(pages, LATIN, strict=True):
+        text = unicodedata.normalize("NFC", page.extract_text())
+        assert unicodedata.normalize("NFC", name) in text
+
+
+def test_every_name_is_covered_by_the_font_chosen_for_it_and_fonts_are_subsets(tmp_path):
+    names = LATIN + OTHER_SCRIPTS
+    out = render_batch([content(n, i) for i, n in enumerate(names)], tmp_path / "c.pdf")
+    for name in names:
+        for run in font_runs(name, bold=True):
+            font_file = next(
+                f
+                for f in os.listdir(resource("fonts"))
+                if f"HMS-{f.removesuffix('.ttf')}" == run.font
+            )
+            cmap = TTFont("check", str(resource("fonts", font_file))).face.charToGlyph
+            assert all(ord(ch) in cmap for ch in run.text if not ch.isspace()), name
+    fonts = embedded_fonts(out)
+    used = {f.split("+", 1)[1] for f in fonts if "+" in f}
+    assert {
+        "NotoSerif-Bold",
+        "NotoSerifBengali-Bold",
+        "NotoNaskhArabic-Bold",
+        "NotoSerifHebrew-Bold",
+    } <= used
+    # Subset fonts carry a six-letter tag; no full font is embedded.
+    for base in fonts:
+        if base.lstrip("/") != "Helvetica":
+            tag = base.lstrip("/").split("+")[0]
+            assert len(tag) == 6 and tag.isupper(), base
+
+
+def test_scripts_get_their_own_fonts_and_right_to_left_where_due():
+    assert [(r.font, r.rtl) for r in font_runs("مريم الحسن", True)] == [
+        ("HMS-NotoNaskhArabic-Bold", True)
+    ]
+    assert [(r.font, r.rtl) for r in font_runs("חיה פרידמן", True)] == [
+        ("HMS-NotoSerifHebrew-Bold", True)
+    ]
+    runs = font_runs("Ayaan নুসরাত", True)
+    assert [r.font for r in runs] == ["HMS-NotoSerif-Bold", "HMS-NotoSerifBengali-Bold"]
+
+
+def test_a_letter_no_bundled_font_has_comes_from_a_system_font(tmp_path):
+    name = "Անի Պետրոսյան"  # Armenian: not in the bundled Noto fonts
+    runs = font_runs(name, True)
+    if not runs[0].font.startswith("SYS-"):
+        pytest.skip("the bundled fonts cover Armenian here")
+    out = render_batch([content(name)], tmp_path / "a.pdf")
+    assert any(not f.split("+")[-1].startswith("Noto") for f in embedded_fonts(out))
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "the name is empty"),
+        ("   ", "the name is empty"),
+        ("A" * 1000, f"1,000 characters long; a certificate holds {MAX_NAME}"),
+        ("Zeynep\x00Öztürk", "control characters"),
+        ("Ana \u0378", "No font on this computer can print"),
+    ],
+)
+def test_bad_names_are_refused_and_nothing_is_written(tmp_path, name, reason):
+    out = tmp_path / "c.pdf"
+    with pytest.raises(BadCertificate, match="Nothing was printed") as err:
+        render_batch([content("Zeynep Öztürk"), content(name, 2)], out)
+    assert reason in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_folder_that_cannot_be_written_is_explained(tmp_path):
+    with pytest.raises(BadCertificate, match=r"does not exist\. Nothing was printed"):
+        render_batch([content("Zeynep Öztürk")], tmp_path / "missing" / "c.pdf")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    with pytest.raises(BadCertificate):
+        render_batch([content("Zeynep Öztürk")], blocked / "c.pdf")
+
+
+def test_a_batch_cancelled_half_way_leaves_nothing_on_disk(tmp_path):
+    seen = []
+    with pytest.raises(Cancelled, match="cancelled after 3 of 10"):
+        render_batch(
+            [content(n, i) for i, n in enumerate(LATIN + LATIN[:4])],
+            tmp_path / "c.pdf",
+            progress=lambda n, total: seen.append(n),
+            cancelled=lambda: len(seen) >= 3,
+        )
+    assert seen == [1, 2, 3]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_issuing_stores_records_that_sync_and_reprint_the_same_certificate(db, tmp_path):
+    lesson = whole_class(db)
+    plan = plan_certificates(db, "recognition", group_pupils(db, lesson.group_id, MONDAY), MONDAY)
+    assert len(plan.ready) == 30 and plan.missing == ()
+    before = changes_waiting(db)
+    ids = print_certificates(db, plan, tmp_path / "term.pdf", MONDAY)
+    assert len(ids) == 30
+    assert changes_waiting(db) == before + 30  # each certificate is a change to send
+    assert stat.S_IMODE((tmp_path / "term.pdf").stat().st_mode) & 0o077 == 0
+    first = PdfReader(tmp_path / "term.pdf").pages[0].extract_text()
+    again = reprint(db, ids[:1], tmp_path / "again.pdf")
+    assert PdfReader(again).pages[0].extract_text() == first
+    assert (tmp_path / "again.pdf").read_bytes() == reprint(
+        db, ids[:1], tmp_path / "again2.pdf"
+    ).read_bytes()
+
+
+def test_pupils_without_a_level_are_listed_before_anything_is_printed(db):
+    lesson = whole_class(db)
+    plan = plan_certificates(db, "achievement", group_pupils(db, lesson.group_id, MONDAY), MONDAY)
+    assert plan.missing and all("no level has been recorded yet" in m for m in plan.missing)
+    assert all(p.wording.startswith("has reached Stage") for p in plan.ready)
+    assert len(plan.ready) + len(plan.missing) == 30
