@@ -26,6 +26,7 @@ from hms_desktop.domain.types import STATUS_CODE, LessonStatus
 from hms_desktop.services import register as registers
 from hms_desktop.services.views import Register
 
+from .certificates_dialog import CertificatesDialog
 from .events import DataEvents
 from .register_model import CARE, CODE, COMMENT, PUPIL, YEAR, RegisterModel
 
@@ -73,6 +74,11 @@ class RegisterView(QWidget):
         buttons = QHBoxLayout()
         for button in (self.all_present, self.tutor_absent, self.school_closed, self.turned_away):
             buttons.addWidget(button)
+        self.certificates = QPushButton("Certificates…")
+        self.certificates.setToolTip("Print certificates for the pupils in this group")
+        self.certificates.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.certificates.clicked.connect(self.open_certificates)
+        buttons.addWidget(self.certificates)
         buttons.addStretch(1)
         buttons.addWidget(self.lesson_status)
 
@@ -346,6 +352,23 @@ class RegisterView(QWidget):
             return
         self._register = replace(self._register, note=saved)
         self._after_write("lesson")
+
+    def certificates_dialog(self) -> CertificatesDialog | None:
+        if self._register is None:
+            return None
+        return CertificatesDialog(
+            self._db,
+            self._events,
+            [r.pupil_id for r in self._register.rows],
+            self._register.group_name,
+            self._register.day,
+            self,
+        )
+
+    def open_certificates(self) -> None:
+        dialog = self.certificates_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     def _after_write(self, kind: str) -> None:
         self._show_status()
