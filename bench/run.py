@@ -12,7 +12,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from hms_desktop.certificates.content import CertificateContent, Template
+from hms_desktop.certificates.render import render_batch
 from hms_desktop.data.engine import open_database
+from hms_desktop.services.certificates import group_pupils, plan_certificates, print_certificates
 from hms_desktop.services.demo import seed_demo
 from hms_desktop.services.register import mark_attendance, open_register
 from hms_desktop.services.timetable import lessons_on
@@ -63,6 +66,37 @@ def cold_start(path: Path, runs: int = 5) -> list[float]:
     return times
 
 
+def certificates(db, group_id: str, day: date, tmp: Path) -> None:
+    names = [r.name for r in open_register(db, group_id, day).rows]
+    plan = plan_certificates(db, "recognition", group_pupils(db, group_id, day), day)
+    render_batch([_content(names[0], 0)], tmp / "warm.pdf")  # fonts load once per process
+    line(
+        "30-pupil certificate batch",
+        timed(lambda: print_certificates(db, plan, tmp / "batch.pdf", day), 5),
+        "s",
+        "<= 0.5 s",
+    )
+    items = [_content(names[n % len(names)], n) for n in range(500)]
+    line(
+        "500 certificates, one PDF",
+        timed(lambda: render_batch(items, tmp / "500.pdf"), 3),
+        "s",
+        "<= 3 s",
+    )
+
+
+def _content(name: str, n: int) -> CertificateContent:
+    return CertificateContent(
+        name,
+        Template.ACHIEVEMENT,
+        "has reached Stage 2 on Violin",
+        date(2026, 12, 18),
+        "Samira Okafor-Reid",
+        f"HMS-26-BNCH-{n:04d}",
+        "Q7RM4P",
+    )
+
+
 def main() -> None:
     monday = date.today() - timedelta(days=date.today().weekday())
     with tempfile.TemporaryDirectory(prefix="hms-bench-") as tmp:
@@ -101,6 +135,7 @@ def main() -> None:
             mark_attendance(db, wcet.group_id, monday, pupils[n % 30], codes[(n // 30) % 4])
 
         line("one mark saved durably", timed(one_mark, 300), "ms", "p95 <= 15 ms")
+        certificates(db, wcet.group_id, monday, Path(tmp))
         db.close()
         size = path.stat().st_size / 1024 / 1024
         print(f"{'database size':<28} {size:8.2f} MB for {summary.pupils:,} pupils")

@@ -105,3 +105,15 @@ def test_printing_sends_every_page_to_the_printer(qapp, tmp_path):
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     send_to_printer(pdf, printer)
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == 3
+
+
+def test_a_certificate_for_one_pupil_from_the_register(qtbot, db):
+    window = MainWindow(db, DataEvents(), day=MONDAY)
+    qtbot.addWidget(window)
+    view = window.register_view
+    pupil = view.register.rows[4]
+    dlg = view.certificates_dialog(pupil.pupil_id)
+    qtbot.addWidget(dlg)
+    dlg.set_template("recognition")
+    assert dlg.pupils.count() == 1
+    assert dlg.windowTitle() == f"Certificates: {pupil.name}"

@@ -185,8 +185,7 @@ def _selftest() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logs.setup(paths.log_dir())
-    logs.install_excepthook()
+    logs.install_excepthook(logs.setup(paths.log_dir()))
     try:
         if args.selftest:
             return _selftest()

@@ -38,7 +38,7 @@ def log_unexpected(
     del exc
 
 
-def install_excepthook() -> None:
+def install_excepthook(log_path: Path | None = None) -> None:
     previous = sys.excepthook
 
     def hook(exc_type, exc, tb):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -26,7 +27,6 @@ from hms_desktop.domain.types import STATUS_CODE, LessonStatus
 from hms_desktop.services import register as registers
 from hms_desktop.services.views import Register
 
-from .certificates_dialog import CertificatesDialog
 from .events import DataEvents
 from .register_model import CARE, CODE, COMMENT, PUPIL, YEAR, RegisterModel
 
@@ -77,7 +77,7 @@ class RegisterView(QWidget):
         self.certificates = QPushButton("Certificates…")
         self.certificates.setToolTip("Print certificates for the pupils in this group")
         self.certificates.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.certificates.clicked.connect(self.open_certificates)
+        self.certificates.clicked.connect(lambda: self.open_certificates())
         buttons.addWidget(self.certificates)
         buttons.addStretch(1)
         buttons.addWidget(self.lesson_status)
@@ -98,6 +98,8 @@ class RegisterView(QWidget):
             header.resizeSection(col, width)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.edit_comment())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         self.legend = QLabel()
         self.legend.setWordWrap(True)
@@ -353,22 +355,32 @@ class RegisterView(QWidget):
         self._register = replace(self._register, note=saved)
         self._after_write("lesson")
 
-    def certificates_dialog(self) -> CertificatesDialog | None:
+    def certificates_dialog(self, pupil_id: str | None = None):
+        """Certificates for the whole group, or for one pupil of it."""
+        # Imported here: reportlab and PDFium load only when certificates are wanted.
+        from .certificates_dialog import CertificatesDialog
+
         if self._register is None:
             return None
+        rows = [r for r in self._register.rows if pupil_id in (None, r.pupil_id)]
+        title = rows[0].name if pupil_id and rows else self._register.group_name
         return CertificatesDialog(
-            self._db,
-            self._events,
-            [r.pupil_id for r in self._register.rows],
-            self._register.group_name,
-            self._register.day,
-            self,
+            self._db, self._events, [r.pupil_id for r in rows], title, self._register.day, self
         )
 
-    def open_certificates(self) -> None:
-        dialog = self.certificates_dialog()
+    def open_certificates(self, pupil_id: str | None = None) -> None:
+        dialog = self.certificates_dialog(pupil_id)
         if dialog is not None:
             dialog.exec()
+
+    def _context_menu(self, pos) -> None:
+        row = self.model.row_at(self.table.indexAt(pos).row())
+        if row is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(f"Certificate for {row.name}…", lambda: self.open_certificates(row.pupil_id))
+        menu.addAction("Certificates for the group…", lambda: self.open_certificates())
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _after_write(self, kind: str) -> None:
         self._show_status()

@@ -57,8 +57,41 @@ def run_selftest() -> int:
             return _fail("not every other pupil was kept as present")
         if waiting < pupils:
             return _fail(f"only {waiting} changes waiting to be sent for {pupils} marks")
-    print(f"selftest ok: {pupils} pupils marked and kept, {waiting} changes waiting to be sent")
+        printed = _certificates(Path(tmp))
+        if printed is not None:
+            return _fail(printed)
+    print(
+        f"selftest ok: {pupils} pupils marked and kept, {waiting} changes waiting to be sent; "
+        "certificates printed in four scripts"
+    )
     return 0
+
+
+def _certificates(folder: Path) -> str | None:
+    """Bundled fonts, shaping and PDFium work: names in four scripts print and read back."""
+    from hms_desktop.certificates.content import CertificateContent, Template
+    from hms_desktop.certificates.preview import page_count, preview_png
+    from hms_desktop.certificates.render import render_batch
+
+    names = ["Adébáyọ̀ Ọlátúnjí", "নুসরাত রহমান", "مريم الحسن", "חיה פרידמן"]
+    items = [
+        CertificateContent(
+            name,
+            Template.RECOGNITION,
+            "for effort",
+            date.today(),
+            "Selftest",
+            f"HMS-SELF-{n}",
+            "SELFTS",
+        )
+        for n, name in enumerate(names)
+    ]
+    pdf = render_batch(items, folder / "selftest-certificates.pdf")
+    if page_count(pdf) != len(names):
+        return "the certificate PDF does not have one page per pupil"
+    if not preview_png(items[2], 300).startswith(b"\x89PNG"):
+        return "the certificate preview did not render"
+    return None
 
 
 def _fail(reason: str) -> int:
