@@ -349,6 +349,9 @@ class OutboxEntry(Base):
     state: Mapped[str] = mapped_column(String(12), default="pending")
     batch_id: Mapped[str | None] = mapped_column(Id)
     result_reason: Mapped[str | None] = mapped_column(Text)
+    # On a conflict: the version and fields central kept, for the tutor to compare.
+    result_version: Mapped[int | None] = mapped_column(Integer)
+    result_fields: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Setting(Base):

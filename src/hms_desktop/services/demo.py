@@ -152,6 +152,7 @@ class _World:
         self.ensembles: list[dict] = []
         self.sections: list[dict] = []
         self.members: list[dict] = []
+        self.holidays: list[dict] = []
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -507,6 +508,43 @@ def _progress(world: _World, me: str, my_groups: dict[str, dict]) -> None:
         )
 
 
+def demo_world(pupils: int, seed: int, today: date) -> tuple[_World, str, list[dict], dict]:
+    """The whole demo borough, deterministic for (pupils, seed, today). The central service's
+    demo is built from the same world, so a demo laptop and a demo server agree on every id."""
+    world = _World(seed, today)
+    me, tutors, my_groups = _build(world, pupils)
+    _past_registers(world, me, my_groups)
+    _progress(world, me, my_groups)
+    world.holidays = [
+        {
+            "id": world.uid(),
+            "name": "Half term",
+            "first_day": world.half_term[0],
+            "last_day": world.half_term[1],
+            "school_id": None,
+        }
+    ]
+    return world, me, tutors, my_groups
+
+
+def demo_rows(world: _World, tutors: list[dict]) -> list[tuple[type, list[dict]]]:
+    """(model, rows) in the order foreign keys need."""
+    return [
+        (Tutor, tutors),
+        (School, [{k: v for k, v in s.items() if k != "secondary"} for s in world.schools]),
+        (Pupil, world.pupils),
+        (TeachingGroup, world.groups),
+        (Enrolment, world.enrolments),
+        (Holiday, world.holidays),
+        (Lesson, world.lessons),
+        (AttendanceMark, world.marks),
+        (Assessment, world.assessments),
+        (Ensemble, world.ensembles),
+        (EnsembleSection, world.sections),
+        (EnsembleMember, world.members),
+    ]
+
+
 def seed_demo(
     path: Path | str, pupils: int = 2000, seed: int = 1, today: date | None = None
 ) -> DemoSummary:
@@ -518,40 +556,13 @@ def seed_demo(
         raise HmsError(
             f"{path} already exists. Choose a new file for the demo database; nothing was changed."
         )
-    world = _World(seed, today or date.today())
-    me, tutors, my_groups = _build(world, pupils)
-    _past_registers(world, me, my_groups)
-    _progress(world, me, my_groups)
+    world, me, tutors, my_groups = demo_world(pupils, seed, today or date.today())
     db = open_database(path, create=True)
     try:
         with db.transaction() as session:
             session.info[FROM_SERVER] = True
-            session.execute(insert(Tutor), tutors)
-            session.execute(
-                insert(School),
-                [{k: v for k, v in s.items() if k != "secondary"} for s in world.schools],
-            )
-            session.execute(insert(Pupil), world.pupils)
-            session.execute(insert(TeachingGroup), world.groups)
-            session.execute(insert(Enrolment), world.enrolments)
-            session.execute(
-                insert(Holiday),
-                [
-                    {
-                        "id": world.uid(),
-                        "name": "Half term",
-                        "first_day": world.half_term[0],
-                        "last_day": world.half_term[1],
-                        "school_id": None,
-                    }
-                ],
-            )
-            session.execute(insert(Lesson), world.lessons)
-            session.execute(insert(AttendanceMark), world.marks)
-            session.execute(insert(Assessment), world.assessments)
-            session.execute(insert(Ensemble), world.ensembles)
-            session.execute(insert(EnsembleSection), world.sections)
-            session.execute(insert(EnsembleMember), world.members)
+            for model, rows in demo_rows(world, tutors):
+                session.execute(insert(model), rows)
             session.add(Setting(key=TUTOR_ID, value=me))
     finally:
         db.close()

@@ -1,0 +1,196 @@
+"""``hms-central``: run the reference central service and look after its accounts."""
+
+import argparse
+import csv
+import getpass
+import secrets
+import sys
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .store import (
+    Account,
+    Device,
+    EnrolCode,
+    Row,
+    digest,
+    hash_password,
+    make_engine,
+    new_epoch,
+    now,
+    put_row,
+)
+
+DEFAULT_DB = "sqlite:///hms-central.sqlite3"
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hms-central", description="The HMS reference central service."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--db", default=DEFAULT_DB, help="SQLAlchemy URL (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    seed = sub.add_parser("seed-demo", help="the central side of the demo world")
+    seed.add_argument("--db", default=DEFAULT_DB)
+    seed.add_argument("--pupils", type=int, default=2000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--today", type=_date)
+    seed.add_argument(
+        "--password",
+        default="hms-demo",
+        help="password for every demo tutor (default: %(default)s)",
+    )
+    add = sub.add_parser("add-tutor", help="create a tutor account")
+    add.add_argument("--db", default=DEFAULT_DB)
+    add.add_argument("--name", required=True)
+    add.add_argument("--email", required=True)
+    add.add_argument("--password-stdin", action="store_true")
+    code = sub.add_parser("enrol-code", help="a one-time code to enrol a tutor's laptop")
+    code.add_argument("email")
+    code.add_argument("--db", default=DEFAULT_DB)
+    revoke = sub.add_parser("revoke-device", help="sign a lost laptop out")
+    revoke.add_argument("device_id")
+    revoke.add_argument("--db", default=DEFAULT_DB)
+    export = sub.add_parser("export-registers", help="every mark received, as CSV")
+    export.add_argument("--db", default=DEFAULT_DB)
+    export.add_argument("--out", type=Path, required=True)
+    restored = sub.add_parser("restored", help="after restoring a backup: laptops re-pull all")
+    restored.add_argument("--db", default=DEFAULT_DB)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        from .app import create_app
+
+        uvicorn.run(create_app(args.db), host=args.host, port=args.port, log_level="warning")
+        return 0
+    engine = make_engine(args.db)
+    with Session(engine) as session, session.begin():
+        return COMMANDS[args.command](session, args)
+
+
+def _seed(session: Session, args: argparse.Namespace) -> int:
+    from .seed import seed_central
+
+    if session.scalar(select(Row).limit(1)) is not None:
+        print("hms-central: this database already has data; nothing was changed.", file=sys.stderr)
+        return 2
+    summary = seed_central(
+        session, args.pupils, args.seed, args.today or date.today(), args.password
+    )
+    print(
+        f"Seeded {summary['pupils']:,} pupils and {summary['tutors']} tutors. Demo tutor: "
+        f"{summary['tutor_email']} (password: {args.password})"
+    )
+    return 0
+
+
+def _add_tutor(session: Session, args: argparse.Namespace) -> int:
+    email = args.email.strip().lower()
+    if session.scalar(select(Account).where(Account.email == email)):
+        print(f"hms-central: {email} already has an account.", file=sys.stderr)
+        return 2
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    )
+    tutor_id = str(uuid.uuid4())
+    put_row(
+        session,
+        "tutor",
+        tutor_id,
+        {"id": tutor_id, "name": args.name, "email": None},
+        "public",
+        None,
+    )
+    session.add(Account(tutor_id=tutor_id, email=email, password_hash=hash_password(password)))
+    print(tutor_id)
+    return 0
+
+
+def _enrol_code(session: Session, args: argparse.Namespace) -> int:
+    account = session.scalar(select(Account).where(Account.email == args.email.strip().lower()))
+    if account is None:
+        print(f"hms-central: no tutor has the email {args.email}.", file=sys.stderr)
+        return 2
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    session.add(
+        EnrolCode(
+            code_hash=digest(code), tutor_id=account.tutor_id, expires_at=now() + timedelta(days=7)
+        )
+    )
+    print(code)
+    return 0
+
+
+def _revoke(session: Session, args: argparse.Namespace) -> int:
+    device = session.get(Device, args.device_id)
+    if device is None:
+        print(f"hms-central: no device {args.device_id}.", file=sys.stderr)
+        return 2
+    device.revoked_at = now()
+    print(f"Device {device.id} ({device.name}) is signed out.")
+    return 0
+
+
+def _export(session: Session, args: argparse.Namespace) -> int:
+    rows = session.scalars(
+        select(Row).where(Row.entity == "attendance_mark", Row.deleted.is_(False))
+    ).all()
+    with args.out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(
+            ["mark_id", "lesson_id", "pupil_id", "code", "comment", "marked_at", "version"]
+        )
+        for r in rows:
+            f = r.fields
+            writer.writerow(
+                [
+                    r.id,
+                    f.get("lesson_id"),
+                    f.get("pupil_id"),
+                    f.get("code"),
+                    f.get("comment"),
+                    f.get("marked_at"),
+                    r.version,
+                ]
+            )
+    print(f"Wrote {len(rows):,} marks to {args.out}")
+    return 0
+
+
+def _restored(session: Session, _args: argparse.Namespace) -> int:
+    print(f"New epoch {new_epoch(session)}: every laptop will pull everything again.")
+    return 0
+
+
+COMMANDS = {
+    "seed-demo": _seed,
+    "add-tutor": _add_tutor,
+    "enrol-code": _enrol_code,
+    "revoke-device": _revoke,
+    "export-registers": _export,
+    "restored": _restored,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

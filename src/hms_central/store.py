@@ -1,0 +1,228 @@
+"""Central's tables: accounts and devices, every synced row as versioned JSON, and the log of
+ops and batches that makes every push idempotent."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${key.hex()}"
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt, _key = stored.split("$")
+    return secrets.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
+
+
+class Account(Base):
+    """A tutor who may sign in (the tutor's public details are a synced row too)."""
+
+    __tablename__ = "account"
+    tutor_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+
+
+class EnrolCode(Base):
+    __tablename__ = "enrol_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tutor_id: Mapped[str] = mapped_column(String(36))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tutor_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    refresh_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AccessGrant(Base):
+    __tablename__ = "access_grant"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Row(Base):
+    """Every synced thing, central-owned or pushed, as versioned JSON with who may see it."""
+
+    __tablename__ = "row"
+    __table_args__ = (Index("ix_row_seq", "seq"), Index("ix_row_scope", "scope", "scope_id"))
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # public | tutor | group | pupil: the pull shows a row to a tutor by this.
+    scope: Mapped[str] = mapped_column(String(10))
+    scope_id: Mapped[str | None] = mapped_column(String(36))
+    last_device_id: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AppliedOp(Base):
+    __tablename__ = "applied_op"
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    result: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Batch(Base):
+    """A push's stored answer, replayed verbatim for a repeated Idempotency-Key."""
+
+    __tablename__ = "batch"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    response: Mapped[dict] = mapped_column(JSON)
+
+
+class Conflict(Base):
+    __tablename__ = "conflict"
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    theirs: Mapped[dict] = mapped_column(JSON)
+    kept: Mapped[dict] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        import sqlcipher3.dbapi2 as sqlite  # a SQLite free of the WAL-reset bug
+
+        engine = create_engine(
+            url,
+            module=sqlite,
+            connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        if session.get(Meta, "epoch") is None:
+            session.add_all(
+                [Meta(key="epoch", value=str(uuid.uuid4())), Meta(key="seq", value="0")]
+            )
+    return engine
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def epoch(session: Session) -> str:
+    return session.get(Meta, "epoch").value  # type: ignore[union-attr]
+
+
+def new_epoch(session: Session) -> str:
+    """After a restore from backup: clients must pull everything again."""
+    meta = session.get(Meta, "epoch")
+    meta.value = str(uuid.uuid4())  # type: ignore[union-attr]
+    return meta.value  # type: ignore[union-attr]
+
+
+def next_seq(session: Session) -> int:
+    meta = session.get(Meta, "seq")
+    value = int(meta.value) + 1  # type: ignore[union-attr]
+    meta.value = str(value)  # type: ignore[union-attr]
+    return value
+
+
+def put_row(
+    session: Session,
+    entity: str,
+    row_id: str,
+    fields: dict,
+    scope: str,
+    scope_id: str | None,
+    device_id: str | None = None,
+    deleted: bool = False,
+) -> Row:
+    row = session.get(Row, (entity, row_id))
+    seq = next_seq(session)
+    if row is None:
+        row = Row(
+            entity=entity,
+            id=row_id,
+            version=1,
+            seq=seq,
+            fields=fields,
+            deleted=deleted,
+            scope=scope,
+            scope_id=scope_id,
+            last_device_id=device_id,
+            updated_at=now(),
+        )
+        session.add(row)
+    else:
+        row.version += 1
+        row.seq, row.fields, row.deleted = seq, fields, deleted
+        row.scope, row.scope_id = scope, scope_id
+        row.last_device_id, row.updated_at = device_id, now()
+    return row
+
+
+def find_account(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == email.strip().lower()))

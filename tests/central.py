@@ -1,0 +1,139 @@
+"""The real reference central service on 127.0.0.1 (an ephemeral port), and a fault-injecting
+httpx transport that sits between the laptop and it."""
+
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import httpx
+import keyring
+import uvicorn
+from keyring.backend import KeyringBackend
+
+from hms_central.app import create_app
+
+
+class MemoryKeyring(KeyringBackend):
+    """The tests' own keychain (the app never falls back to plain-text files)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+def use_memory_keyring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+class CentralServer:
+    """uvicorn serving the central app from a SQLite file, in a thread; can be restarted."""
+
+    def __init__(self, db_path: Path, **app_options) -> None:
+        self.db_url = f"sqlite:///{db_path}"
+        self.app_options = app_options
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "CentralServer":
+        config = uvicorn.Config(
+            create_app(self.db_url, **self.app_options),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="error",
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("central server did not start")
+            time.sleep(0.01)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+            self._server = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class Faults(httpx.BaseTransport):
+    """Real HTTP to the server, with planned faults for the next matching requests.
+
+    Each planned fault is (path fragment, kind): ``drop_request`` (never sent),
+    ``drop_response`` (sent and committed, the answer lost), ``duplicate`` (sent twice),
+    ``5xx`` (a 503 from a proxy, never sent), ``truncate`` / ``garble`` (sent, the answer cut
+    or mangled), ``restart`` (the server restarts before the request arrives)."""
+
+    def __init__(self, server: CentralServer | None = None) -> None:
+        self._real = httpx.HTTPTransport()
+        self.plan: deque[tuple[str, str]] = deque()
+        self.server = server
+        self.log: list[tuple[str, str]] = []
+
+    def close(self) -> None:
+        self._real.close()
+
+    def fail(self, path: str, kind: str, times: int = 1) -> None:
+        self.plan.extend([(path, kind)] * times)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        kind = None
+        if self.plan and self.plan[0][0] in request.url.path:
+            kind = self.plan.popleft()[1]
+        self.log.append((request.url.path, kind or "ok"))
+        if kind == "drop_request":
+            raise httpx.ConnectError("connection lost (planned)", request=request)
+        if kind == "5xx":
+            return httpx.Response(503, json={"detail": "proxy busy"}, request=request)
+        if kind == "restart" and self.server is not None:
+            self.server.restart()
+            request.url = request.url.copy_with(port=self.server.port)
+        response = self._real.handle_request(request)
+        response.read()
+        if kind == "duplicate":
+            response = self._real.handle_request(request)
+            response.read()
+        if kind == "drop_response":
+            raise httpx.ReadTimeout("answer lost (planned)", request=request)
+        if kind == "truncate":
+            return httpx.Response(
+                200,
+                content=response.content[: len(response.content) // 2],
+                headers={"content-type": "application/json"},
+                request=request,
+            )
+        if kind == "garble":
+            return httpx.Response(
+                200,
+                content=b'{"batch_id": 12, "results": "\xff\xfe',
+                headers={"content-type": "application/json"},
+                request=request,
+            )
+        return response

@@ -1,0 +1,438 @@
+"""Sync against the real central service on 127.0.0.1, through a fault-injecting transport:
+nothing lost, nothing applied twice, conflicts flagged, other tutors' pupils refused."""
+
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hms_central.cli import main as central_main
+from hms_central.seed import seed_central
+from hms_central.store import AccessGrant, AppliedOp, Row, make_engine
+from hms_desktop.data.engine import open_database
+from hms_desktop.data.models import AttendanceMark, OutboxEntry
+from hms_desktop.data.sync_store import counts
+from hms_desktop.services.register import mark_attendance, open_register, set_lesson_status
+from hms_desktop.services.sync import enrol_device, needs_attention, resolve, sync_status
+from hms_desktop.services.timetable import lessons_on
+from hms_desktop.sync.client import CentralClient
+from hms_desktop.sync.engine import SyncEngine
+from hms_desktop.sync.errors import Offline, SignInNeeded
+from hms_protocol import Op, PushRequest
+
+from .central import CentralServer, Faults, use_memory_keyring
+from .conftest import MONDAY, whole_class
+
+PASSWORD = "hms-demo"
+
+
+@pytest.fixture(scope="session")
+def central_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("central") / "central.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        seed_central(session, 400, 11, MONDAY, PASSWORD)  # the same world as the laptop's demo
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def central(central_template, tmp_path):
+    path = tmp_path / "central.sqlite3"
+    shutil.copyfile(central_template, path)
+    server = CentralServer(path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def keychain():
+    return use_memory_keyring()
+
+
+def central_session(server: CentralServer) -> Session:
+    return Session(make_engine(server.db_url))
+
+
+CLIENTS: list[CentralClient] = []
+
+
+@pytest.fixture(autouse=True)
+def close_clients():
+    yield
+    while CLIENTS:
+        CLIENTS.pop().close()
+
+
+def laptop(db, server: CentralServer, faults: Faults | None = None, **options):
+    faults = faults or Faults(server)
+    client = CentralClient(server.url, transport=faults)
+    CLIENTS.append(client)
+    if not sync_status(db).signed_in:
+        enrol_device(db, client, "samira.okaforreid@hms.invalid", password=PASSWORD)
+    return SyncEngine(db, client, sleep=lambda _s: None, **options), faults
+
+
+def applied_ops(server: CentralServer) -> int:
+    with central_session(server) as s:
+        return s.scalar(select(func.count()).select_from(AppliedOp))
+
+
+def central_mark(server: CentralServer, mark_id: str) -> Row | None:
+    with central_session(server) as s:
+        return s.get(Row, ("attendance_mark", mark_id))
+
+
+def take_register(db) -> tuple[str, list[str]]:
+    lesson = whole_class(db)
+    register = set_lesson_status(db, lesson.group_id, MONDAY, "delivered")
+    mark_attendance(db, lesson.group_id, MONDAY, register.rows[0].pupil_id, "AN")
+    return lesson.group_id, [r.pupil_id for r in register.rows]
+
+
+def mark_ids(db, group_id: str) -> list[str]:
+    with db.reading() as s:
+        lid = open_register(db, group_id, MONDAY).lesson_id
+        return list(s.scalars(select(AttendanceMark.id).where(AttendanceMark.lesson_id == lid)))
+
+
+def assert_all_sent_once(db, server: CentralServer) -> None:
+    with db.reading() as s:
+        states = counts(s)
+        sent = s.scalar(select(func.count()).select_from(OutboxEntry))
+    assert states.get("pending", 0) == states.get("batched", 0) == 0
+    assert applied_ops(server) == sent  # every op recorded once, none twice
+
+
+def assert_central_matches(db, server: CentralServer, group_id: str) -> None:
+    """Central holds each mark as the laptop does, at one version per change sent."""
+    with db.reading() as s:
+        lid = open_register(db, group_id, MONDAY).lesson_id
+        for mark in s.scalars(select(AttendanceMark).where(AttendanceMark.lesson_id == lid)):
+            changes = s.scalar(
+                select(func.count())
+                .select_from(OutboxEntry)
+                .where(OutboxEntry.entity_id == mark.id)
+            )
+            row = central_mark(server, mark.id)
+            assert row is not None and row.fields["code"] == mark.code
+            assert row.version == changes == mark.server_version
+
+
+def test_a_register_reaches_central_and_the_outbox_drains(db, central):
+    engine, _ = laptop(db, central)
+    group_id, _pupils = take_register(db)
+    report = engine.sync()
+    assert report.applied == report.pushed >= 31 and report.conflicts == report.rejected == 0
+    assert_all_sent_once(db, central)
+    assert_central_matches(db, central, group_id)
+    again = engine.sync()
+    assert again.pushed == 0
+    assert sync_status(db).waiting == 0 and sync_status(db).last_synced_at is not None
+
+
+@pytest.mark.parametrize(
+    "fault", ["drop_request", "drop_response", "duplicate", "5xx", "truncate", "garble"]
+)
+def test_a_push_fault_is_retried_and_nothing_is_lost_or_doubled(db, central, fault):
+    engine, faults = laptop(db, central)
+    group_id, _ = take_register(db)
+    faults.fail("/v1/sync/push", fault)
+    report = engine.sync()
+    assert ("/v1/sync/push", fault) in faults.log
+    assert report.pushed >= 31
+    assert_all_sent_once(db, central)
+    assert_central_matches(db, central, group_id)
+
+
+def test_a_401_mid_sync_refreshes_the_token_and_carries_on(db, central):
+    engine, _ = laptop(db, central)
+    engine.sync()
+    take_register(db)
+    with central_session(central) as s, s.begin():
+        s.execute(delete(AccessGrant))  # every access token is now unknown: 401
+    report = engine.sync()
+    assert report.applied >= 31
+    assert_all_sent_once(db, central)
+
+
+def test_the_server_restarting_mid_sync_loses_nothing(db, central):
+    engine, faults = laptop(db, central)
+    take_register(db)
+    faults.fail("/v1/sync/push", "restart")
+    faults.fail("/v1/sync/pull", "drop_request")
+    engine.sync()
+    assert_all_sent_once(db, central)
+
+
+CHILD = r"""
+import os, signal, sys
+from hms_desktop.data import sync_store
+from hms_desktop.data.engine import open_database
+from hms_desktop.sync import engine as engine_module
+from hms_desktop.sync.client import CentralClient
+from tests.central import use_memory_keyring
+kc = use_memory_keyring()
+kc.set_password(*sys.argv[3:6])
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # central has answered; nothing saved here yet
+engine_module.record_results = die
+db = open_database(sys.argv[1])
+engine_module.SyncEngine(db, CentralClient(sys.argv[2])).sync()
+"""
+
+
+def test_a_laptop_killed_after_central_answered_resends_and_nothing_doubles(
+    db, central, demo_path, keychain
+):
+    engine, _ = laptop(db, central)
+    take_register(db)
+    (service, account), secret = next(iter(keychain.secrets.items()))
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(demo_path), central.url, service, account, secret],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    with db.reading() as s:
+        assert counts(s).get("batched", 0) >= 31  # frozen, answered by central, not recorded
+    applied_before = applied_ops(central)
+    report = engine.sync()
+    assert report.pushed >= 31  # the identical batch, answered from central's stored reply
+    assert applied_ops(central) == applied_before  # … and nothing applied a second time
+    assert_all_sent_once(db, central)
+
+
+def test_the_same_lesson_marked_on_two_laptops_is_flagged_not_overwritten(
+    db, demo_path, central, tmp_path
+):
+    other_path = tmp_path / "second-laptop.sqlite3"
+    shutil.copyfile(demo_path, other_path)
+    second = open_database(other_path)
+    first_engine, _ = laptop(db, central)
+    second_engine, _ = laptop(second, central)
+    group = whole_class(db).group_id
+    pupil = open_register(db, group, MONDAY).rows[2].pupil_id
+    mark_attendance(db, group, MONDAY, pupil, "P")
+    mark_attendance(second, group, MONDAY, pupil, "AU")
+    first_engine.sync()
+    report = second_engine.sync()
+    assert report.conflicts == 1
+    mid = open_register(db, group, MONDAY).lesson_id
+    with central_session(central) as s:
+        rows = [
+            r
+            for r in s.scalars(select(Row).where(Row.entity == "attendance_mark"))
+            if r.fields["lesson_id"] == mid and r.fields["pupil_id"] == pupil
+        ]
+    assert [r.fields["code"] for r in rows] == ["P"]  # one row; the first arrival kept
+    items = needs_attention(second)
+    assert len(items) == 1 and items[0].kind == "conflict"
+    assert items[0].yours == "AU" and items[0].theirs == "P"
+    assert "Another laptop recorded something different" in items[0].explanation
+    resolve(second, items[0].op_id, "theirs")
+    assert open_register(second, group, MONDAY).row(pupil).code == "P"
+    assert needs_attention(second) == []
+    second.close()
+
+
+def test_a_wrong_laptop_clock_does_not_decide_which_mark_wins(db, demo_path, central, tmp_path):
+    other_path = tmp_path / "fast-clock.sqlite3"
+    shutil.copyfile(demo_path, other_path)
+    fast = open_database(other_path)
+    fast_engine, _ = laptop(fast, central)
+    first_engine, _ = laptop(db, central)
+    group = whole_class(db).group_id
+    pupil = open_register(db, group, MONDAY).rows[3].pupil_id
+    mark_attendance(fast, group, MONDAY, pupil, "L")
+    with fast.transaction() as s:  # its clock is five days ahead
+        for entry in s.scalars(select(OutboxEntry)):
+            entry.client_ts += timedelta(days=5)
+    mark_attendance(db, group, MONDAY, pupil, "AN")
+    first_engine.sync()  # arrives first with the older timestamp
+    fast_engine.sync()
+    mid = [m for m in mark_ids(db, group) if central_mark(central, m).fields["pupil_id"] == pupil]
+    assert central_mark(central, mid[0]).fields["code"] == "AN"
+    assert needs_attention(fast)[0].kind == "conflict"
+    fast.close()
+
+
+def test_another_tutors_pupils_cannot_be_written(db, central):
+    engine, _ = laptop(db, central)
+    engine.sync()
+    with central_session(central) as s:
+        others = [
+            r
+            for r in s.scalars(select(Row).where(Row.entity == "teaching_group"))
+            if r.fields["tutor_id"] != sync_status_tutor(db)
+        ]
+        group = others[0]
+        enrolment = next(
+            r
+            for r in s.scalars(
+                select(Row).where(Row.entity == "enrolment", Row.scope_id == group.id)
+            )
+        )
+        before = s.scalar(select(func.count()).select_from(Row))
+    from hms_desktop.domain.ids import lesson_id, mark_id
+
+    lid = lesson_id(group.id, MONDAY)
+    ops = [
+        Op(
+            op_id="11111111-1111-4111-8111-111111111111",
+            entity="lesson",
+            entity_id=lid,
+            op="upsert",
+            fields={
+                "id": lid,
+                "group_id": group.id,
+                "date": MONDAY.isoformat(),
+                "status": "delivered",
+                "note": "",
+            },
+            client_ts="2026-11-23T10:00",
+        ),
+        Op(
+            op_id="22222222-2222-4222-8222-222222222222",
+            entity="attendance_mark",
+            entity_id=mark_id(lid, enrolment.fields["pupil_id"]),
+            op="upsert",
+            fields={"lesson_id": lid, "pupil_id": enrolment.fields["pupil_id"], "code": "P"},
+            client_ts="2026-11-23T10:00",
+        ),
+        Op(
+            op_id="33333333-3333-4333-8333-333333333333",
+            entity="pupil",
+            entity_id=enrolment.fields["pupil_id"],
+            op="upsert",
+            fields={"given_name": "X"},
+            client_ts="2026-11-23T10:00",
+        ),
+    ]
+    engine._refresh()
+    answer = engine.client.push(engine._access, "batch-of-another-tutor", PushRequest(ops=ops))
+    assert [r.result for r in answer.results] == ["rejected"] * 3
+    assert "not one of yours" in answer.results[0].reason
+    assert "kept by the music service office" in answer.results[2].reason
+    with central_session(central) as s:
+        assert s.scalar(select(func.count()).select_from(Row)) == before
+
+
+def sync_status_tutor(db) -> str:
+    from hms_desktop.services.profile import TUTOR_ID, get_setting
+
+    with db.reading() as s:
+        return get_setting(s, TUTOR_ID)
+
+
+def test_a_revoked_laptop_is_refused_and_keeps_its_outbox(db, central):
+    engine, _ = laptop(db, central)
+    engine.sync()
+    take_register(db)
+    waiting = sync_status(db).waiting
+    from hms_desktop.data.sync_store import get
+    from hms_desktop.sync.engine import DEVICE
+
+    with db.reading() as s:
+        device = get(s, DEVICE)
+    assert central_main(["revoke-device", device, "--db", central.db_url]) == 0
+    with pytest.raises(SignInNeeded, match="signed out by the office"):
+        engine.sync()
+    assert sync_status(db).waiting == waiting
+    client = CentralClient(central.url)
+    CLIENTS.append(client)
+    enrol_device(db, client, "samira.okaforreid@hms.invalid", password=PASSWORD)
+    SyncEngine(db, client).sync()
+    assert sync_status(db).waiting == 0
+    assert_all_sent_once(db, central)
+
+
+def test_a_pull_interrupted_half_way_resumes_where_it_stopped(db, central, tmp_path):
+    fresh = open_database(tmp_path / "fresh.sqlite3", create=True)
+    engine, faults = laptop(fresh, central, page_size=100)
+    # Let two pages through, then the network goes for good.
+    calls = {"n": 0}
+    original = faults.handle_request
+
+    def flaky(request):
+        if "/v1/sync/pull" in request.url.path:
+            calls["n"] += 1
+            if calls["n"] > 2:
+                raise httpx.ConnectError("network gone", request=request)
+        return original(request)
+
+    faults.handle_request = flaky
+    with pytest.raises(Offline):
+        engine.sync()
+    from hms_desktop.data.sync_store import get
+
+    with fresh.reading() as s:
+        cursor = int(get(s, "sync.cursor"))
+    assert cursor > 0
+    faults.handle_request = original
+    report = engine.sync()
+    assert report.pulled > 0 and not report.full_repull
+    assert [e.group_name for e in lessons_on(fresh, MONDAY)] == [
+        e.group_name for e in lessons_on(db, MONDAY)
+    ]
+    fresh.close()
+
+
+def test_a_server_restored_from_backup_makes_laptops_pull_everything_again(db, central, tmp_path):
+    engine, _ = laptop(db, central)
+    engine.sync()
+    take_register(db)
+    assert central_main(["restored", "--db", central.db_url]) == 0
+    waiting = sync_status(db).waiting
+    report = engine.sync()
+    assert report.full_repull and report.pulled > 400
+    assert report.pushed == waiting  # the outbox was kept and sent
+    assert_all_sent_once(db, central)
+
+
+def test_a_backlog_of_10000_changes_goes_in_resumable_batches_while_marking_works(db, central):
+    engine, faults = laptop(db, central, batch_size=500)
+    with db.transaction() as s:
+        marks = list(s.scalars(select(AttendanceMark)))
+        for round_ in range(10_000 // len(marks) + 1):
+            for mark in marks:
+                mark.comment = f"note {round_}"
+            s.flush()
+    with db.reading() as s:
+        backlog = counts(s)["pending"]
+    assert backlog >= 10_000
+    faults.fail("/v1/sync/push", "drop_response")
+    faults.fail("/v1/sync/push", "5xx")
+    done = threading.Event()
+    errors = []
+
+    def background() -> None:
+        try:
+            engine.sync()
+        except Exception as err:
+            errors.append(err)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    group = whole_class(db).group_id
+    pupil = open_register(db, group, MONDAY).rows[5].pupil_id
+    marked = 0
+    while not done.is_set() and marked < 20:
+        mark_attendance(db, group, MONDAY, pupil, ["P", "L"][marked % 2])  # the app is usable
+        marked += 1
+    thread.join(timeout=300)
+    assert not errors
+    engine.sync()  # whatever was marked during the first sync
+    assert marked > 0
+    assert_all_sent_once(db, central)
