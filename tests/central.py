@@ -33,6 +33,37 @@ class MemoryKeyring(KeyringBackend):
         self.secrets.pop((service, username), None)
 
 
+class FileKeyring(MemoryKeyring):
+    """For command-line tests across processes only: a JSON file named by HMS_TEST_KEYRING.
+    Selected with PYTHON_KEYRING_BACKEND=tests.central.FileKeyring; never used by the app."""
+
+    def _load(self) -> dict:
+        import json
+        import os
+
+        path = Path(os.environ["HMS_TEST_KEYRING"])
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def _save(self, data: dict) -> None:
+        import json
+        import os
+
+        Path(os.environ["HMS_TEST_KEYRING"]).write_text(json.dumps(data))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        data = self._load()
+        data[f"{service}|{username}"] = password
+        self._save(data)
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(f"{service}|{username}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        data = self._load()
+        data.pop(f"{service}|{username}", None)
+        self._save(data)
+
+
 def use_memory_keyring() -> MemoryKeyring:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

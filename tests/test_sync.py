@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from .central import CentralServer, Faults, use_memory_keyring
 from .conftest import MONDAY, whole_class
 
 PASSWORD = "hms-demo"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -436,3 +438,126 @@ def test_a_backlog_of_10000_changes_goes_in_resumable_batches_while_marking_work
     engine.sync()  # whatever was marked during the first sync
     assert marked > 0
     assert_all_sent_once(db, central)
+
+
+def run_cli(*args: str, keyring_file=None, stdin: str = "", backend: str | None = None):
+    import os
+
+    env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": backend or "tests.central.FileKeyring",
+        "HMS_TEST_KEYRING": str(keyring_file or "/nonexistent"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "hms_desktop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+        cwd=str(ROOT),
+    )
+
+
+def test_enrol_and_sync_from_the_command_line(central, tmp_path, demo_path):
+    keys = tmp_path / "keys.json"
+    fresh = tmp_path / "tutor.sqlite3"
+    enrolled = run_cli(
+        "enrol",
+        "--db",
+        str(fresh),
+        "--server",
+        central.url,
+        "--email",
+        "samira.okaforreid@hms.invalid",
+        "--password-stdin",
+        keyring_file=keys,
+        stdin=PASSWORD + "\n",
+    )
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert "Signed in as Samira Okafor-Reid" in enrolled.stdout
+    assert PASSWORD not in keys.read_text()  # only the device's refresh token is kept
+    synced = run_cli("sync", "--db", str(fresh), keyring_file=keys)
+    assert synced.returncode == 0, synced.stderr
+    assert "0 waiting, 0 need attention" in synced.stdout
+    db = open_database(fresh)
+    assert len(lessons_on(db, MONDAY)) == 5
+    group = whole_class(db).group_id
+    mark_attendance(db, group, MONDAY, open_register(db, group, MONDAY).rows[0].pupil_id, "L")
+    db.close()
+    assert run_cli("sync", "--db", str(fresh), keyring_file=keys).returncode == 0
+    central.stop()
+    db = open_database(fresh)
+    mark_attendance(db, group, MONDAY, open_register(db, group, MONDAY).rows[1].pupil_id, "L")
+    db.close()
+    offline = run_cli("sync", "--db", str(fresh), keyring_file=keys)
+    assert offline.returncode == 3
+    assert offline.stderr.strip().splitlines() == [
+        "hms-desktop: The server can't be reached from here."
+    ]
+    central.start()
+
+
+def test_wrong_password_and_no_keychain_are_explained(central, tmp_path):
+    wrong = run_cli(
+        "enrol",
+        "--db",
+        str(tmp_path / "a.sqlite3"),
+        "--server",
+        central.url,
+        "--email",
+        "samira.okaforreid@hms.invalid",
+        "--password-stdin",
+        keyring_file=tmp_path / "k.json",
+        stdin="guess\n",
+    )
+    assert wrong.returncode == 4
+    assert "email, password or code not recognised" in wrong.stderr
+    no_keychain = run_cli(
+        "enrol",
+        "--db",
+        str(tmp_path / "b.sqlite3"),
+        "--server",
+        central.url,
+        "--email",
+        "samira.okaforreid@hms.invalid",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        backend="keyring.backends.fail.Keyring",
+    )
+    assert no_keychain.returncode == 4
+    assert "no keychain" in no_keychain.stderr
+    assert "Traceback" not in no_keychain.stderr
+
+
+def test_a_one_time_code_from_the_office_enrols_once(central, tmp_path, capsys):
+    assert (
+        central_main(["enrol-code", "samira.okaforreid@hms.invalid", "--db", central.db_url]) == 0
+    )
+    code = capsys.readouterr().out.strip()
+    args = (
+        "enrol",
+        "--server",
+        central.url,
+        "--email",
+        "samira.okaforreid@hms.invalid",
+        "--code",
+        code,
+    )
+    first = run_cli(
+        *args[:1], "--db", str(tmp_path / "a.sqlite3"), *args[1:], keyring_file=tmp_path / "k.json"
+    )
+    assert first.returncode == 0, first.stderr
+    again = run_cli(
+        *args[:1], "--db", str(tmp_path / "b.sqlite3"), *args[1:], keyring_file=tmp_path / "k.json"
+    )
+    assert again.returncode == 4
+
+
+def test_the_committed_openapi_document_is_the_servers_own():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from openapi import openapi_text
+
+    committed = ROOT / "docs" / "openapi.json"
+    assert committed.read_text(encoding="utf-8") == openapi_text(), "run: python scripts/openapi.py"

@@ -78,7 +78,67 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print for the pupils who can have one, listing the others",
     )
+    enrol = sub.add_parser("enrol", help="sign this laptop in to the music service")
+    enrol.add_argument("--db", type=Path, required=True, dest="db")
+    enrol.add_argument("--server", required=True, help="e.g. https://central.example")
+    enrol.add_argument("--email", required=True)
+    how = enrol.add_mutually_exclusive_group(required=True)
+    how.add_argument("--code", help="one-time code from the office")
+    how.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    sync = sub.add_parser("sync", help="send changes and fetch the timetable now")
+    sync.add_argument("--db", type=Path, required=True, dest="db")
     return parser
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.sync import enrol_device
+    from hms_desktop.sync.client import CentralClient
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    db = open_database(args.db, create=True)
+    client = CentralClient(args.server)
+    try:
+        name = enrol_device(db, client, args.email, password=password, code=args.code)
+    finally:
+        client.close()
+        db.close()
+    print(f"Signed in as {name}. Run 'hms-desktop sync --db {args.db}' to fetch your timetable.")
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.sync import server_of, sync_now
+    from hms_desktop.sync.client import CentralClient
+    from hms_desktop.sync.errors import SignInNeeded
+
+    db = open_database(args.db)
+    try:
+        server = server_of(db)
+        if not server:
+            raise SignInNeeded("This laptop is not signed in: run 'hms-desktop enrol' first.")
+        client = CentralClient(server)
+        try:
+            report = sync_now(db, client)
+        finally:
+            client.close()
+    finally:
+        db.close()
+    print(
+        f"Sent {report.pushed:,} changes, received {report.pulled:,}; {report.waiting:,} "
+        f"waiting, {report.needs_attention:,} need attention."
+    )
+    if report.needs_attention:
+        print(
+            f"{PROG}: {report.needs_attention} change(s) need your attention in the app.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0 if report.waiting == 0 else 1
 
 
 def _certificates(args: argparse.Namespace) -> int:
@@ -194,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
             "status": _status,
             "export-registers": _export,
             "certificates": _certificates,
+            "enrol": _enrol,
+            "sync": _sync,
         }.get(args.command, _gui)
         return handler(args)
     except HmsError as err:
         print(f"{PROG}: {err}", file=sys.stderr)
-        return 2
+        return getattr(err, "exit_code", 2)
     except KeyboardInterrupt:
         return 130
 

@@ -27,7 +27,7 @@ from hms_desktop.data.sync_store import (
 from hms_desktop.domain.errors import HmsError, NotFound
 from hms_desktop.domain.names import display_name
 from hms_desktop.sync.client import CentralClient
-from hms_desktop.sync.credentials import save_refresh_token
+from hms_desktop.sync.credentials import check_keychain, save_refresh_token
 from hms_desktop.sync.engine import CURSOR, DEVICE, LAST_SYNC, SERVER, SyncEngine, SyncReport
 from hms_protocol import EnrolRequest
 
@@ -63,6 +63,7 @@ def enrol_device(
     """Sign this laptop in; the refresh token goes to the keychain. Returns the tutor's name."""
     if not email.strip() or not (password or code):
         raise HmsError("Enter your email and either your password or the office's code.")
+    check_keychain()
     answer = client.enrol(
         EnrolRequest(
             email=email.strip(),

@@ -15,6 +15,20 @@ def _account(server: str, device_id: str) -> str:
     return f"{server}|{device_id}"
 
 
+NO_KEYCHAIN = (
+    "This computer has no keychain to keep the sign-in safely, so HMS Tutor will ask "
+    "you to sign in each time it syncs."
+)
+
+
+def check_keychain() -> None:
+    """Fail before enrolling, not after, when there is nowhere safe to keep the sign-in."""
+    try:
+        keyring.get_password(SERVICE, "probe")
+    except KeyringError as err:
+        raise SignInNeeded(NO_KEYCHAIN) from err
+
+
 def save_refresh_token(server: str, device_id: str, refresh_token: str) -> None:
     try:
         keyring.set_password(SERVICE, _account(server, device_id), refresh_token)

@@ -10,9 +10,13 @@ class SyncError(HmsError):
 class Offline(SyncError):
     """The server could not be reached or answered badly; try again later."""
 
+    exit_code = 3
+
 
 class SignInNeeded(SyncError):
     """The laptop has no valid sign-in (never enrolled, revoked, or no keychain)."""
+
+    exit_code = 4
 
 
 class SyncRefused(SyncError):
