@@ -13,10 +13,15 @@ os.environ["XDG_DATA_HOME"] = str(Path(_HOME) / "data")
 os.environ["XDG_STATE_HOME"] = str(Path(_HOME) / "state")
 
 import pytest  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
+from hms_central.seed import seed_central  # noqa: E402
+from hms_central.store import make_engine  # noqa: E402
 from hms_desktop.data.engine import Database, open_database  # noqa: E402
 from hms_desktop.services.timetable import lessons_on  # noqa: E402
 from hms_desktop.services.views import TimetableEntry  # noqa: E402
+
+from .central import CentralServer, use_memory_keyring  # noqa: E402
 
 # The demo's "today": a Monday, when the tutor teaches a whole-class violin group of 30.
 MONDAY = date(2026, 11, 23)
@@ -48,3 +53,33 @@ def db(demo_path: Path):
 
 def whole_class(db: Database, day: date = MONDAY) -> TimetableEntry:
     return next(e for e in lessons_on(db, day) if "whole class" in e.group_name)
+
+
+# --- the reference central service, for sync tests ---------------------------------------
+
+CENTRAL_PASSWORD = "hms-demo"
+
+
+@pytest.fixture(scope="session")
+def central_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("central") / "central.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        # The same world as the laptop's demo: every id agrees.
+        seed_central(session, 400, 11, MONDAY, CENTRAL_PASSWORD)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def central(central_template, tmp_path):
+    path = tmp_path / "central.sqlite3"
+    shutil.copyfile(central_template, path)
+    server = CentralServer(path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def keychain():
+    return use_memory_keyring()

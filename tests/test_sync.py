@@ -15,7 +15,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from hms_central.cli import main as central_main
-from hms_central.seed import seed_central
 from hms_central.store import AccessGrant, AppliedOp, Row, make_engine
 from hms_desktop.data.engine import open_database
 from hms_desktop.data.models import AttendanceMark, OutboxEntry
@@ -28,35 +27,11 @@ from hms_desktop.sync.engine import SyncEngine
 from hms_desktop.sync.errors import Offline, SignInNeeded
 from hms_protocol import Op, PushRequest
 
-from .central import CentralServer, Faults, use_memory_keyring
+from .central import CentralServer, Faults
 from .conftest import MONDAY, whole_class
 
 PASSWORD = "hms-demo"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def central_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("central") / "central.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    with Session(engine) as session, session.begin():
-        seed_central(session, 400, 11, MONDAY, PASSWORD)  # the same world as the laptop's demo
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def central(central_template, tmp_path):
-    path = tmp_path / "central.sqlite3"
-    shutil.copyfile(central_template, path)
-    server = CentralServer(path).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def keychain():
-    return use_memory_keyring()
 
 
 def central_session(server: CentralServer) -> Session:
@@ -561,3 +536,23 @@ def test_the_committed_openapi_document_is_the_servers_own():
 
     committed = ROOT / "docs" / "openapi.json"
     assert committed.read_text(encoding="utf-8") == openapi_text(), "run: python scripts/openapi.py"
+
+
+def test_a_pulled_row_never_overwrites_an_unsent_local_change(db, demo_path, central, tmp_path):
+    other_path = tmp_path / "second.sqlite3"
+    shutil.copyfile(demo_path, other_path)
+    second = open_database(other_path)
+    first_engine, _ = laptop(db, central)
+    second_engine, _ = laptop(second, central)
+    group = whole_class(db).group_id
+    pupil = open_register(db, group, MONDAY).rows[6].pupil_id
+    mark_attendance(db, group, MONDAY, pupil, "P")
+    first_engine.sync()
+    mark_attendance(second, group, MONDAY, pupil, "AU")
+    from hms_desktop.sync.engine import SyncReport
+
+    report = SyncReport()
+    second_engine.pull(report)  # central's P arrives while AU waits to be sent
+    assert report.skipped_unsent >= 1
+    assert open_register(second, group, MONDAY).row(pupil).code == "AU"
+    second.close()

@@ -154,13 +154,14 @@ def apply_change(
 
 
 def unsent_rows(session: Session) -> set[tuple[str, str]]:
-    return set(
-        session.execute(
-            select(OutboxEntry.entity, OutboxEntry.entity_id).where(
-                OutboxEntry.state.in_(("pending", "batched"))
-            )
-        ).all()
-    )  # type: ignore[arg-type]
+    """Rows with local changes central has not taken: waiting to be sent, or in conflict or
+    refused until the tutor settles them. A pull never overwrites these."""
+    rows = session.execute(
+        select(OutboxEntry.entity, OutboxEntry.entity_id).where(
+            OutboxEntry.state.in_(("pending", "batched", *NEEDS_ATTENTION))
+        )
+    )
+    return {(entity, entity_id) for entity, entity_id in rows}
 
 
 def pulling(session: Session) -> None:

@@ -77,6 +77,7 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
     window = MainWindow(db, events, day=day)
     report_unexpected_errors(window)
     window.show()
+    window.sync.start()
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
         started = float(os.environ["HMS_STARTUP_PROBE"])

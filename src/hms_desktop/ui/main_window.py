@@ -1,5 +1,6 @@
 """The main window: the day's timetable on the left, the open register on the right."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QItemSelection, Qt
@@ -22,18 +23,28 @@ from PySide6.QtWidgets import (
 from hms_desktop import APP_NAME
 from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.services.store import changes_waiting
 from hms_desktop.services.timetable import lessons_on
+from hms_desktop.sync.client import CentralClient
 
+from .attention_dialog import AttentionDialog
 from .events import DataEvents
 from .find_group import FindGroupDialog
 from .register_view import RegisterView
+from .sign_in_dialog import SignInDialog
+from .sync_controller import SyncController
 from .timetable_model import GROUP, PUPILS, REGISTER, TIME, TimetableModel
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, events: DataEvents, day: date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        events: DataEvents,
+        day: date | None = None,
+        client_factory: Callable[[str], CentralClient] = CentralClient,
+    ) -> None:
         super().__init__()
+        self._client_factory = client_factory
         self._db = db
         self._events = events
         self._day = day or date.today()
@@ -68,6 +79,12 @@ class MainWindow(QMainWindow):
         self.search.setMinimumWidth(280)
         self.search.returnPressed.connect(self.find_group)
         toolbar.addWidget(self.search)
+        self.sync_action = QAction("⟳ Sync now", self, shortcut=QKeySequence("Ctrl+R"))
+        self.sign_in_action = QAction("Sign in…", self)
+        self.attention_action = QAction("Needs attention…", self)
+        toolbar.addSeparator()
+        for action in (self.sync_action, self.attention_action, self.sign_in_action):
+            toolbar.addAction(action)
         find = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.search.setFocus())
         self.addAction(find)
@@ -117,9 +134,15 @@ class MainWindow(QMainWindow):
 
         self.pending_label = QLabel()
         self.statusBar().addPermanentWidget(self.pending_label)
+        self.sync = SyncController(db, events, client_factory, self)
+        self.sync.status_changed.connect(self._sync_status)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync_action.triggered.connect(self.sync_now)
+        self.sign_in_action.triggered.connect(self.sign_in)
+        self.attention_action.triggered.connect(self.show_attention)
         events.data_changed.connect(self._data_changed)
         self.show_day(self._day)
-        self._refresh_pending()
+        self.sync.refresh_status()
 
     @property
     def day(self) -> date:
@@ -190,21 +213,36 @@ class MainWindow(QMainWindow):
             self.open_register(group.group_id, self._day)
             self.register_view.table.setFocus()
 
-    def _data_changed(self, _kind: str, _ids: list) -> None:
+    def _data_changed(self, kind: str, _ids: list) -> None:
         current = self.register_view.register
         self._load_timetable(keep_group=current.group_id if current else None)
-        self._refresh_pending()
+        if kind == "sync" and current is not None:
+            # Pulled changes may touch the open register; never while the tutor is typing.
+            self.register_view.reload_if_idle()
 
-    def _refresh_pending(self) -> None:
-        try:
-            waiting = changes_waiting(self._db)
-        except HmsError:
-            return
-        self.pending_label.setText(
-            "Offline  ·  all changes sent"
-            if waiting == 0
-            else f"Offline  ·  {waiting} change{'s' if waiting != 1 else ''} waiting to be sent"
-        )
+    def _sync_status(self, text: str) -> None:
+        self.pending_label.setText(text)
+        self.attention_action.setEnabled("attention" in text)
+
+    def _sync_finished(self, outcome: object) -> None:
+        if isinstance(outcome, str):
+            self.statusBar().showMessage(
+                f"Sync stopped: {outcome} Your work is kept on this laptop.", 10000
+            )
+
+    def sync_now(self) -> None:
+        if self.sync.sync_now() is None and not self.sync.running:
+            self.sign_in()
+
+    def sign_in(self) -> None:
+        dialog = SignInDialog(self._db, self, self._client_factory)
+        if dialog.exec():
+            self.statusBar().showMessage(f"Signed in as {dialog.tutor_name}.", 8000)
+            self.sync.sync_now()
+
+    def show_attention(self) -> None:
+        AttentionDialog(self._db, self._events, self).exec()
+        self.sync.refresh_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.register_view.save_note()

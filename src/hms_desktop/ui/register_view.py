@@ -155,6 +155,18 @@ class RegisterView(QWidget):
         if self.model.rowCount():
             self.table.selectRow(self._first_unmarked())
 
+    def reload_if_idle(self) -> None:
+        """Show central's latest for this lesson unless the tutor is mid-typing."""
+        if self._register is None or self._typed or self.note.hasFocus():
+            return
+        try:
+            register = registers.open_register(
+                self._db, self._register.group_id, self._register.day
+            )
+        except HmsError:
+            return
+        self._show(register, keep_row=True)
+
     def _show(self, register: Register, keep_row: bool = False) -> None:
         row = self.table.currentIndex().row()
         self._register = register
@@ -210,6 +222,9 @@ class RegisterView(QWidget):
 
     def _table_key(self, event: QKeyEvent) -> bool:
         key, text = event.key(), event.text()
+        if key == ALL_PRESENT_KEY:  # also when the window is not the active one
+            self.set_status(LessonStatus.DELIVERED)
+            return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.edit_comment()
             return True

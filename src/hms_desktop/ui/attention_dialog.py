@@ -1,0 +1,138 @@
+"""'Needs attention': conflicts and refused changes, explained in a tutor's words, settled
+one by one."""
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hms_desktop.data.engine import Database
+from hms_desktop.domain.errors import HmsError
+from hms_desktop.services.sync import AttentionItem, needs_attention, resolve
+
+from .events import DataEvents
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("What", "Yours", "Kept by the music service", "Why")
+
+
+class AttentionModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[AttentionItem] = []
+
+    def set_items(self, items: list[AttentionItem]) -> None:
+        self.beginResetModel()
+        self._rows = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> AttentionItem | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (item.title, item.yours, item.theirs or "—", item.explanation)[index.column()]
+        return None
+
+
+class AttentionDialog(QDialog):
+    def __init__(self, db: Database, events: DataEvents, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Needs attention")
+        self.resize(980, 420)
+        self._db = db
+        self._events = events
+        self.model = AttentionModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().resizeSection(0, 300)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.keep_theirs = QPushButton("Use the music service's")
+        self.keep_mine = QPushButton("Send mine again")
+        self.dismiss = QPushButton("Dismiss")
+        self.keep_theirs.clicked.connect(lambda: self.settle("theirs"))
+        self.keep_mine.clicked.connect(lambda: self.settle("mine"))
+        self.dismiss.clicked.connect(lambda: self.settle("dismiss"))
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for b in (self.keep_theirs, self.keep_mine, self.dismiss):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._buttons())
+        self.reload()
+
+    def reload(self) -> None:
+        items = needs_attention(self._db)
+        self.model.set_items(items)
+        self.intro.setText(
+            "Nothing needs your attention."
+            if not items
+            else f"{len(items)} change{'s' if len(items) != 1 else ''} could not be sent as they "
+            "were. Choose what is right for each one; nothing is lost until you do."
+        )
+        if items:
+            self.table.selectRow(0)
+        self.table.resizeRowsToContents()
+        self._buttons()
+
+    def _buttons(self) -> None:
+        item = self.model.item(self.table.currentIndex().row())
+        conflict = item is not None and item.kind == "conflict"
+        self.keep_theirs.setEnabled(conflict)
+        self.keep_mine.setEnabled(conflict)
+        self.dismiss.setEnabled(item is not None and not conflict)
+
+    def settle(self, keep: str) -> None:
+        item = self.model.item(self.table.currentIndex().row())
+        if item is None:
+            return
+        try:
+            resolve(self._db, item.op_id, keep)
+        except HmsError as err:
+            self.intro.setText(str(err))
+            return
+        self._events.data_changed.emit("attention", [item.op_id])
+        self.reload()
