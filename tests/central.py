@@ -1,17 +1,14 @@
 """The real reference central service on 127.0.0.1 (an ephemeral port), and a fault-injecting
 httpx transport that sits between the laptop and it."""
 
-import threading
-import time
 from collections import deque
 from pathlib import Path
 
 import httpx
 import keyring
-import uvicorn
 from keyring.backend import KeyringBackend
 
-from hms_central.app import create_app
+from hms_central.background import BackgroundServer
 
 
 class MemoryKeyring(KeyringBackend):
@@ -70,48 +67,8 @@ def use_memory_keyring() -> MemoryKeyring:
     return backend
 
 
-class CentralServer:
-    """uvicorn serving the central app from a SQLite file, in a thread; can be restarted."""
-
-    def __init__(self, db_path: Path, **app_options) -> None:
-        self.db_url = f"sqlite:///{db_path}"
-        self.app_options = app_options
-        self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "CentralServer":
-        config = uvicorn.Config(
-            create_app(self.db_url, **self.app_options),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="error",
-            lifespan="off",
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("central server did not start")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-            self._server = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+class CentralServer(BackgroundServer):
+    """The real central service on an ephemeral loopback port."""
 
 
 class Faults(httpx.BaseTransport):

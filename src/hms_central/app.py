@@ -22,7 +22,7 @@ from hms_protocol import (
     RefreshRequest,
 )
 
-from .rules import Scope, apply_op
+from .rules import Scope, apply_batch
 from .store import (
     AccessGrant,
     Batch,
@@ -143,7 +143,7 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
                     raise HTTPException(409, "that batch id belongs to another device")
                 return PushResponse.model_validate(stored.response)
             scope = Scope.of(session, device.tutor_id)
-            results = [apply_op(session, scope, device.id, op) for op in body.ops]
+            results = apply_batch(session, scope, device.id, body.ops)
             response = PushResponse(batch_id=idempotency_key, results=results)
             session.add(
                 Batch(

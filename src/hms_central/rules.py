@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from hms_protocol import PUSHED_ENTITIES, Op, OpOutcome
 
-from .store import AppliedOp, Conflict, Row, now, put_row
+from .store import AppliedOp, Conflict, Row, find_row, now, prefetch_rows, put_row
 
 NAMESPACE = uuid.UUID("5b0f3f8e-6c1d-4c53-9a52-3e1a4d6f8b21")  # hms_desktop.domain.ids
 APPEND_ONLY = {"assessment", "progress_note"}
@@ -28,6 +28,7 @@ class Scope:
     groups: set[str]
     pupils: set[str]
     ensembles: set[str]
+    enrolled: set[tuple[str, str]]  # (group, pupil) in the tutor's groups
 
     @classmethod
     def of(cls, session: Session, tutor_id: str) -> "Scope":
@@ -45,12 +46,13 @@ class Scope:
             )
             if r.fields.get("leader_id") == tutor_id
         }
-        pupils = {
-            r.fields["pupil_id"]
+        enrolled = {
+            (r.scope_id, r.fields["pupil_id"])
             for r in session.scalars(
                 select(Row).where(Row.entity == "enrolment", Row.scope_id.in_(groups))
             )
         }
+        pupils = {pupil for _group, pupil in enrolled}
         pupils |= {
             r.fields["pupil_id"]
             for r in session.scalars(
@@ -58,20 +60,11 @@ class Scope:
             )
             if r.fields.get("ensemble_id") in ensembles
         }
-        return cls(tutor_id, groups, pupils, ensembles)
+        return cls(tutor_id, groups, pupils, ensembles, enrolled)
 
 
 def _uuid5(text: str) -> str:
     return str(uuid.uuid5(NAMESPACE, text))
-
-
-def _enrolled(session: Session, group_id: str, pupil_id: str) -> bool:
-    return any(
-        r.fields.get("pupil_id") == pupil_id
-        for r in session.scalars(
-            select(Row).where(Row.entity == "enrolment", Row.scope_id == group_id)
-        )
-    )
 
 
 def authorise(session: Session, scope: Scope, op: Op) -> tuple[str, str | None] | str:
@@ -87,11 +80,11 @@ def authorise(session: Session, scope: Scope, op: Op) -> tuple[str, str | None] 
             return "the lesson's id does not match its group and date"
         return "group", group
     if op.entity == "attendance_mark":
-        lesson = session.get(Row, ("lesson", f.get("lesson_id", "")))
+        lesson = find_row(session, "lesson", f.get("lesson_id", ""))
         group = lesson.fields.get("group_id") if lesson else None
         if group not in scope.groups:
             return "this mark's lesson is not in one of your groups"
-        if not _enrolled(session, group, f.get("pupil_id", "")):
+        if (group, f.get("pupil_id", "")) not in scope.enrolled:
             return "this pupil is not in the group"
         if op.entity_id != _uuid5(f"mark|{f['lesson_id']}|{f['pupil_id']}"):
             return "the mark's id does not match its lesson and pupil"
@@ -102,7 +95,7 @@ def authorise(session: Session, scope: Scope, op: Op) -> tuple[str, str | None] 
         return "pupil", f["pupil_id"]
     ensemble = f.get("ensemble_id")
     if op.entity == "rehearsal_mark":
-        rehearsal = session.get(Row, ("rehearsal", f.get("rehearsal_id", "")))
+        rehearsal = find_row(session, "rehearsal", f.get("rehearsal_id", ""))
         ensemble = rehearsal.fields.get("ensemble_id") if rehearsal else None
     if ensemble not in scope.ensembles:
         return "this ensemble is not one you lead"
@@ -111,8 +104,33 @@ def authorise(session: Session, scope: Scope, op: Op) -> tuple[str, str | None] 
     return "public", None
 
 
-def apply_op(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutcome:
-    done = session.get(AppliedOp, op.op_id)
+def apply_batch(session: Session, scope: Scope, device_id: str, ops: list[Op]) -> list[OpOutcome]:
+    """Apply a batch in the caller's transaction, with its rows and op ids looked up once."""
+    keys = {(op.entity, op.entity_id) for op in ops}
+    keys |= {
+        ("lesson", op.fields["lesson_id"])
+        for op in ops
+        if op.entity == "attendance_mark" and isinstance(op.fields.get("lesson_id"), str)
+    }
+    prefetch_rows(session, keys)
+    done = {
+        a.op_id: a
+        for a in session.scalars(
+            select(AppliedOp).where(AppliedOp.op_id.in_([op.op_id for op in ops]))
+        )
+    }
+    with session.no_autoflush:  # one flush for the whole batch, at commit
+        return [apply_op(session, scope, device_id, op, done) for op in ops]
+
+
+def apply_op(
+    session: Session,
+    scope: Scope,
+    device_id: str,
+    op: Op,
+    done_ops: dict[str, AppliedOp] | None = None,
+) -> OpOutcome:
+    done = done_ops.get(op.op_id) if done_ops is not None else session.get(AppliedOp, op.op_id)
     if done is not None:
         return OpOutcome(
             op_id=op.op_id, result="duplicate", version=done.version, reason=done.reason
@@ -135,7 +153,7 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
     if isinstance(allowed, str):
         return OpOutcome(op_id=op.op_id, result="rejected", reason=allowed)
     row_scope, scope_id = allowed
-    current = session.get(Row, (op.entity, op.entity_id))
+    current = find_row(session, op.entity, op.entity_id)
     if current is not None and op.entity in APPEND_ONLY and current.fields != op.fields:
         return OpOutcome(
             op_id=op.op_id,

@@ -190,6 +190,35 @@ def next_seq(session: Session) -> int:
     return value
 
 
+def find_row(session: Session, entity: str, row_id: str) -> Row | None:
+    """A row, including one added earlier in this unit of work and not yet flushed (a push
+    runs without autoflush, so a new lesson and its marks can arrive in one batch), and
+    without a query when the batch's rows were prefetched."""
+    key = (entity, row_id)
+    added = session.info.setdefault("added_rows", {})
+    if key in added:
+        return added[key]
+    prefetched = session.info.get("prefetched_rows")
+    if prefetched is not None and key in prefetched:
+        return prefetched[key]
+    return session.get(Row, key)
+
+
+def prefetch_rows(session: Session, keys: set[tuple[str, str]]) -> None:
+    """Load every row a batch may touch in a few queries; absent ones are remembered as None."""
+    found: dict[tuple[str, str], Row | None] = dict.fromkeys(keys)
+    by_entity: dict[str, list[str]] = {}
+    for entity, row_id in keys:
+        by_entity.setdefault(entity, []).append(row_id)
+    for entity, ids in by_entity.items():
+        for start in range(0, len(ids), 500):
+            for row in session.scalars(
+                select(Row).where(Row.entity == entity, Row.id.in_(ids[start : start + 500]))
+            ):
+                found[(entity, row.id)] = row
+    session.info["prefetched_rows"] = found
+
+
 def put_row(
     session: Session,
     entity: str,
@@ -200,7 +229,7 @@ def put_row(
     device_id: str | None = None,
     deleted: bool = False,
 ) -> Row:
-    row = session.get(Row, (entity, row_id))
+    row = find_row(session, entity, row_id)
     seq = next_seq(session)
     if row is None:
         row = Row(
@@ -216,6 +245,7 @@ def put_row(
             updated_at=now(),
         )
         session.add(row)
+        session.info.setdefault("added_rows", {})[(entity, row_id)] = row
     else:
         row.version += 1
         row.seq, row.fields, row.deleted = seq, fields, deleted

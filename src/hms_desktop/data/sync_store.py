@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Time, func, select, update
+from sqlalchemy import Date, DateTime, Time, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from . import models
@@ -84,6 +84,7 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
         e.op_id: e
         for e in session.scalars(select(OutboxEntry).where(OutboxEntry.batch_id == batch_id))
     }
+    acknowledged: dict[type, dict[str, int]] = {}
     for answer in results:
         entry = entries.get(answer["op_id"])
         if entry is None:
@@ -91,14 +92,21 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
         result, version = answer["result"], answer.get("version")
         entry.state, entry.result_reason = result, answer.get("reason")
         entry.result_version, entry.result_fields = version, answer.get("current")
-        if result in ("applied", "duplicate") and version is not None:
-            model = ENTITY_MODELS.get(entry.entity)
-            if model is not None and issubclass(model, Syncable):
-                session.execute(
-                    update(model)
-                    .where(model.id == entry.entity_id)  # type: ignore[attr-defined]
-                    .values(server_version=version)
-                )
+        model = ENTITY_MODELS.get(entry.entity)
+        if result in ("applied", "duplicate") and version is not None and model is not None:
+            versions = acknowledged.setdefault(model, {})
+            versions[entry.entity_id] = max(version, versions.get(entry.entity_id, 0))
+    for model, versions in acknowledged.items():
+        if not issubclass(model, Syncable):
+            continue
+        table = model.__table__  # type: ignore[attr-defined]
+        # One statement per kind of row (Core, so no outbox entries: this is central's news).
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(server_version=bindparam("version")),
+            [{"row_id": row_id, "version": v} for row_id, v in versions.items()],
+        )
 
 
 def counts(session: Session) -> dict[str, int]:
