@@ -12,11 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_central.background import BackgroundServer
+from hms_central.background import BackgroundServer, MemoryKeyring
 from hms_central.seed import seed_central
 from hms_central.store import make_engine
 from hms_desktop.data.engine import open_database
@@ -31,25 +30,8 @@ from hms_desktop.sync.engine import SyncEngine, SyncReport
 PASSWORD = "bench"
 
 
-class BenchKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict = {}
-
-    def set_password(self, service, username, password):
-        self.values[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.values.get((service, username))
-
-    def delete_password(self, service, username):
-        self.values.pop((service, username), None)
-
-
 def main() -> None:
-    keyring.set_keyring(BenchKeyring())
+    keyring.set_keyring(MemoryKeyring())
     monday = date.today() - timedelta(days=date.today().weekday())
     with tempfile.TemporaryDirectory(prefix="hms-bench-sync-") as tmp:
         folder = Path(tmp)

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 
 from hms_desktop.data.engine import open_database
 from hms_desktop.services.demo import seed_demo
+from hms_desktop.services.timetable import lessons_on
 from hms_desktop.ui.app import application
 from hms_desktop.ui.events import DataEvents
 from hms_desktop.ui.main_window import MainWindow
@@ -50,7 +51,61 @@ def main(out: Path) -> None:
         window.grab().save(str(out / "timetable-tuesday.png"))
         window.close()
         db.close()
+        sync_screens(app, Path(tmp), path, monday, out)
     print(f"screenshots written to {out}")
+
+
+def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
+    """Two laptops and the reference central service on loopback: one conflict to settle."""
+    import shutil
+
+    import keyring
+    from sqlalchemy.orm import Session
+
+    from hms_central.background import BackgroundServer, MemoryKeyring
+    from hms_central.seed import seed_central
+    from hms_central.store import make_engine
+    from hms_desktop.services.register import mark_attendance, open_register
+    from hms_desktop.services.sync import enrol_device, sync_now
+    from hms_desktop.sync.client import CentralClient
+    from hms_desktop.ui.attention_dialog import AttentionDialog
+
+    keyring.set_keyring(MemoryKeyring())
+    engine = make_engine(f"sqlite:///{tmp / 'central.sqlite3'}")
+    with Session(engine) as session, session.begin():
+        seed_central(session, 2000, 1, monday, "demo")
+    engine.dispose()
+    server = BackgroundServer(tmp / "central.sqlite3").start()
+    try:
+        other = tmp / "second.sqlite3"
+        shutil.copyfile(laptop, other)
+        laptops = [open_database(laptop), open_database(other)]
+        client = CentralClient(server.url)
+        for db in laptops:
+            enrol_device(db, client, "samira.okaforreid@hms.invalid", password="demo")
+        first, second = laptops
+        group = next(e for e in lessons_on(first, monday) if "whole class" in e.group_name)
+        pupil = open_register(first, group.group_id, monday).rows[4].pupil_id
+        mark_attendance(second, group.group_id, monday, pupil, "AU")
+        for db in laptops:
+            sync_now(db, client)
+        window = MainWindow(second, DataEvents(), day=monday)
+        window.resize(1400, 860)
+        window.show()
+        window.sync.refresh_status()
+        app.processEvents()
+        window.grab().save(str(out / "synced.png"))
+        dialog = AttentionDialog(second, DataEvents(), window)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(out / "needs-attention.png"))
+        dialog.close()
+        window.close()
+        for db in laptops:
+            db.close()
+        client.close()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

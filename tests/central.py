@@ -6,28 +6,8 @@ from pathlib import Path
 
 import httpx
 import keyring
-from keyring.backend import KeyringBackend
 
-from hms_central.background import BackgroundServer
-
-
-class MemoryKeyring(KeyringBackend):
-    """The tests' own keychain (the app never falls back to plain-text files)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+from hms_central.background import BackgroundServer, MemoryKeyring
 
 
 class FileKeyring(MemoryKeyring):

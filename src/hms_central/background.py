@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import uvicorn
+from keyring.backend import KeyringBackend
 
 from .app import create_app
 
@@ -53,3 +54,23 @@ class BackgroundServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keychain in memory, for tests, benchmarks and screenshots running beside the
+    reference server. The desktop app never uses it (and never keeps tokens in files)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)

@@ -82,6 +82,8 @@ class AttentionDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().resizeSection(0, 300)
+        self.table.horizontalHeader().resizeSection(1, 120)
+        self.table.horizontalHeader().resizeSection(2, 200)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.keep_theirs = QPushButton("Use the music service's")
