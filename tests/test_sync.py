@@ -556,3 +556,56 @@ def test_a_pulled_row_never_overwrites_an_unsent_local_change(db, demo_path, cen
     assert report.skipped_unsent >= 1
     assert open_register(second, group, MONDAY).row(pupil).code == "AU"
     second.close()
+
+
+def test_a_tutor_never_receives_another_tutors_pupils(central, tmp_path):
+    fresh = open_database(tmp_path / "fresh.sqlite3", create=True)
+    engine, _ = laptop(fresh, central)
+    engine.sync()
+    from hms_desktop.data.models import Enrolment, Pupil, TeachingGroup
+
+    with fresh.reading() as s:
+        mine = set(
+            s.scalars(
+                select(TeachingGroup.id).where(TeachingGroup.tutor_id == sync_status_tutor(fresh))
+            )
+        )
+        pupils = set(s.scalars(select(Pupil.id)))
+        enrolled = set(s.scalars(select(Enrolment.pupil_id).where(Enrolment.group_id.in_(mine))))
+        others = s.scalar(
+            select(func.count()).select_from(Enrolment).where(Enrolment.group_id.not_in(mine))
+        )
+    with central_session(central) as s:
+        everyone = s.scalar(select(func.count()).select_from(Row).where(Row.entity == "pupil"))
+    assert enrolled and enrolled <= pupils
+    assert len(pupils) < everyone / 2  # only the tutor's own pupils (and ensemble members)
+    assert others == 0  # no enrolment of another tutor's group
+    fresh.close()
+
+
+def test_only_one_sync_runs_at_a_time(db, central):
+    from hms_desktop.sync.engine import _lock_for
+    from hms_desktop.sync.errors import SyncBusy
+
+    engine, _ = laptop(db, central)
+    with _lock_for(db), pytest.raises(SyncBusy):
+        engine.sync()
+
+
+def test_a_cancelled_backlog_resumes_where_it_stopped(db, central):
+    batches = []
+    engine, _ = laptop(db, central, batch_size=50, cancelled=lambda: len(batches) >= 3)
+    with db.transaction() as s:
+        for round_ in range(3):
+            for mark in s.scalars(select(AttendanceMark)):
+                mark.comment = f"round {round_}"
+            s.flush()
+    from hms_desktop.sync.engine import SyncReport
+
+    report = SyncReport()
+    engine.push(report, progress=lambda *_: batches.append(1))
+    assert report.pushed == 150  # three batches, then stopped as asked
+    assert sync_status(db).waiting > 0
+    engine._cancelled = lambda: False
+    engine.sync()
+    assert_all_sent_once(db, central)
