@@ -157,7 +157,7 @@ def test_finding_a_group_to_cover_and_taking_its_register(qtbot, window, db):
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() >= 1
     dialog.query.setText(other.group_name)
-    found = [dialog.model.group(r) for r in range(dialog.model.rowCount())]
+    found = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]
     assert other.group_id in {g.group_id for g in found}
     window.open_register(other.group_id, MONDAY)
     view = window.register_view

@@ -70,22 +70,7 @@ def reference_rows(session: Session) -> None:
     add_rows(
         session,
         "attendance_code",
-        [
-            {
-                "code": c.code,
-                "meaning": c.meaning,
-                "tutor_paid": c.tutor_paid,
-                "billable": c.billable,
-                "makeup_owed": c.makeup_owed,
-                "clears_makeup": c.clears_makeup,
-                "comment_required": c.comment_required,
-                "tuition": c.tuition,
-                "ensemble": c.ensemble,
-                "sort_order": c.sort_order,
-                "active": True,
-            }
-            for c in DEFAULT_CODES
-        ],
+        [c.as_row() for c in DEFAULT_CODES],
         {},
         key="code",
     )

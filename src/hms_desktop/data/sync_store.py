@@ -40,6 +40,7 @@ NEEDS_ATTENTION = ("conflict", "rejected")
 
 
 def get(session: Session, key: str) -> str | None:
+    """A profile setting (who the tutor is, the sync cursor…)."""
     return session.scalar(select(Setting.value).where(Setting.key == key))
 
 

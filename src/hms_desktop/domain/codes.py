@@ -22,6 +22,22 @@ class CodeSpec:
     ensemble: bool = False
     sort_order: int = 0
 
+    def as_row(self) -> dict[str, object]:
+        """The attendance_code row for this code, as the store and the wire hold it."""
+        return {
+            "code": self.code,
+            "meaning": self.meaning,
+            "tutor_paid": self.tutor_paid,
+            "billable": self.billable,
+            "makeup_owed": self.makeup_owed,
+            "clears_makeup": self.clears_makeup,
+            "comment_required": self.comment_required,
+            "tuition": self.tuition,
+            "ensemble": self.ensemble,
+            "sort_order": self.sort_order,
+            "active": True,
+        }
+
 
 # The music service's default set (DESIGN §2). Central may add or change codes; this set lets a
 # brand-new laptop take a register before it has ever synced.

@@ -1,23 +1,14 @@
 """Who this laptop's tutor is: stored in the profile's settings."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_desktop.data.models import Setting, Tutor
+from hms_desktop.data.models import Tutor
+from hms_desktop.data.sync_store import get as get_setting
+from hms_desktop.data.sync_store import put as set_setting
 
 TUTOR_ID = "tutor_id"
 
-
-def get_setting(session: Session, key: str) -> str | None:
-    return session.scalar(select(Setting.value).where(Setting.key == key))
-
-
-def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+__all__ = ["TUTOR_ID", "current_tutor", "get_setting", "set_setting"]
 
 
 def current_tutor(session: Session) -> Tutor | None:

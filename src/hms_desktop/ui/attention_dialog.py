@@ -1,7 +1,7 @@
 """'Needs attention': conflicts and refused changes, explained in a tutor's words, settled
 one by one."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,46 +19,14 @@ from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.sync import AttentionItem, needs_attention, resolve
 
 from .events import DataEvents
-
-Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("What", "Yours", "Kept by the music service", "Why")
+from .table_model import Index, RowsTableModel
 
 
-class AttentionModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[AttentionItem] = []
-
-    def set_items(self, items: list[AttentionItem]) -> None:
-        self.beginResetModel()
-        self._rows = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> AttentionItem | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+class AttentionModel(RowsTableModel[AttentionItem]):
+    HEADERS = ("What", "Yours", "Kept by the music service", "Why")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.valid(index):
             return None
         item = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -108,7 +76,7 @@ class AttentionDialog(QDialog):
 
     def reload(self) -> None:
         items = needs_attention(self._db)
-        self.model.set_items(items)
+        self.model.set_rows(items)
         self.intro.setText(
             "Nothing needs your attention."
             if not items
@@ -121,14 +89,14 @@ class AttentionDialog(QDialog):
         self._buttons()
 
     def _buttons(self) -> None:
-        item = self.model.item(self.table.currentIndex().row())
+        item = self.model.row_at(self.table.currentIndex().row())
         conflict = item is not None and item.kind == "conflict"
         self.keep_theirs.setEnabled(conflict)
         self.keep_mine.setEnabled(conflict)
         self.dismiss.setEnabled(item is not None and not conflict)
 
     def settle(self, keep: str) -> None:
-        item = self.model.item(self.table.currentIndex().row())
+        item = self.model.row_at(self.table.currentIndex().row())
         if item is None:
             return
         try:

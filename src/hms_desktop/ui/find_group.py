@@ -1,6 +1,6 @@
 """Find any group by school, tutor, instrument or name, to take its register as cover."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,47 +17,16 @@ from hms_desktop.data.engine import Database
 from hms_desktop.services.timetable import find_groups
 from hms_desktop.services.views import GroupSummary
 
-Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Group", "School", "Tutor", "Day", "Time")
+from .table_model import Index, RowsTableModel
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class GroupSearchModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[GroupSummary] = []
-
-    def set_groups(self, groups: list[GroupSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(groups)
-        self.endResetModel()
-
-    def group(self, row: int) -> GroupSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+class GroupSearchModel(RowsTableModel[GroupSummary]):
+    HEADERS = ("Group", "School", "Tutor", "Day", "Time")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            not index.isValid()
-            or role != Qt.ItemDataRole.DisplayRole
-            or not 0 <= index.row() < len(self._rows)
-        ):
+        if not self.valid(index) or role != Qt.ItemDataRole.DisplayRole:
             return None
         g = self._rows[index.row()]
         return (
@@ -102,7 +71,7 @@ class FindGroupDialog(QDialog):
 
     def search(self, text: str) -> None:
         groups = find_groups(self._db, text)
-        self.model.set_groups(groups)
+        self.model.set_rows(groups)
         self.count.setText(
             "No groups match."
             if not groups
@@ -113,4 +82,4 @@ class FindGroupDialog(QDialog):
             self.table.selectRow(0)
 
     def chosen(self) -> GroupSummary | None:
-        return self.model.group(self.table.currentIndex().row())
+        return self.model.row_at(self.table.currentIndex().row())

@@ -1,11 +1,12 @@
 """One lesson's register as a table over RegisterRow dataclasses."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hms_desktop.services.views import CodeInfo, RegisterRow
 
-Index = QModelIndex | QPersistentModelIndex
+from .table_model import Index, RowsTableModel
+
 PUPIL, YEAR, CODE, COMMENT, CARE = range(5)
 HEADERS = ("Pupil", "Year", "Code", "Comment", "Needs care")
 PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -16,17 +17,16 @@ _ABSENT = QColor("#fde9c8")
 _CANCELLED = QColor("#e3e3e3")
 
 
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(RowsTableModel[RegisterRow]):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[RegisterRow] = []
         self._codes: dict[str, CodeInfo] = {}
 
     def set_register(self, rows: tuple[RegisterRow, ...], codes: tuple[CodeInfo, ...]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._codes = {c.code: c for c in codes}
-        self.endResetModel()
+        self.set_rows(list(rows))
 
     def replace_row(self, new: RegisterRow) -> None:
         for i, row in enumerate(self._rows):
@@ -38,25 +38,16 @@ class RegisterModel(QAbstractTableModel):
     def marked_count(self) -> int:
         return sum(1 for r in self._rows if r.code)
 
-    def row_at(self, row: int) -> RegisterRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            return str(section + 1)
-        return None
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Vertical
+            and 0 <= section < len(self._rows)
+        ):
+            return str(section + 1)  # the register's line numbers
+        return super().headerData(section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

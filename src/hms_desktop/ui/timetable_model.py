@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from hms_desktop.services.views import TimetableEntry
 
-Index = QModelIndex | QPersistentModelIndex
+from .table_model import Index, RowsTableModel
+
 TIME, GROUP, PUPILS, REGISTER = range(4)
 HEADERS = ("Time", "Lesson", "Pupils", "Register")
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -18,10 +19,8 @@ class SchoolHeader:
     school_name: str
 
 
-class TimetableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[SchoolHeader | TimetableEntry] = []
+class TimetableModel(RowsTableModel[SchoolHeader | TimetableEntry]):
+    HEADERS = HEADERS
 
     def set_entries(self, entries: list[TimetableEntry]) -> None:
         rows: list[SchoolHeader | TimetableEntry] = []
@@ -29,12 +28,10 @@ class TimetableModel(QAbstractTableModel):
             if not rows or rows[-1].school_name != entry.school_name:
                 rows.append(SchoolHeader(entry.school_name))
             rows.append(entry)
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self.set_rows(rows)
 
     def entry(self, row: int) -> TimetableEntry | None:
-        item = self._rows[row] if 0 <= row < len(self._rows) else None
+        item = self.row_at(row)
         return item if isinstance(item, TimetableEntry) else None
 
     def header_rows(self) -> list[int]:
@@ -44,23 +41,6 @@ class TimetableModel(QAbstractTableModel):
         for i, r in enumerate(self._rows):
             if isinstance(r, TimetableEntry) and r.group_id == group_id:
                 return i
-        return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
