@@ -1,6 +1,7 @@
 """Sync against the real central service on 127.0.0.1, through a fault-injecting transport:
 nothing lost, nothing applied twice, conflicts flagged, other tutors' pupils refused."""
 
+import os
 import shutil
 import signal
 import subprocess
@@ -609,3 +610,71 @@ def test_a_cancelled_backlog_resumes_where_it_stopped(db, central):
     engine._cancelled = lambda: False
     engine.sync()
     assert_all_sent_once(db, central)
+
+
+def test_the_refresh_token_is_only_in_the_keychain(db, demo_path, central, keychain):
+    engine, _ = laptop(db, central)
+    engine.sync()
+    (token,) = keychain.secrets.values()
+    db.close()
+    for path in demo_path.parent.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+    log_dir = Path(os.environ["XDG_STATE_HOME"])
+    for path in log_dir.rglob("*.log"):
+        assert token not in path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_central_accounts_and_exports_from_its_command_line(central, tmp_path, capsys):
+    import io
+
+    from hms_central.cli import main as central_cli
+
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO("a long pass phrase\n")
+    try:
+        assert (
+            central_cli(
+                [
+                    "add-tutor",
+                    "--name",
+                    "Cover Tutor",
+                    "--email",
+                    "Cover@HMS.invalid",
+                    "--password-stdin",
+                    "--db",
+                    central.db_url,
+                ]
+            )
+            == 0
+        )
+    finally:
+        sys.stdin = old_stdin
+    assert (
+        central_cli(
+            [
+                "add-tutor",
+                "--name",
+                "Again",
+                "--email",
+                "cover@hms.invalid",
+                "--password-stdin",
+                "--db",
+                central.db_url,
+            ]
+        )
+        == 2
+    )
+    assert "already has an account" in capsys.readouterr().err
+    client = CentralClient(central.url)
+    CLIENTS.append(client)
+    fresh = open_database(tmp_path / "cover.sqlite3", create=True)
+    assert enrol_device(fresh, client, "cover@hms.invalid", password="a long pass phrase") == (
+        "Cover Tutor"
+    )
+    fresh.close()
+    assert central_cli(["seed-demo", "--db", central.db_url]) == 2  # never over real data
+    out = tmp_path / "central-registers.csv"
+    assert central_cli(["export-registers", "--db", central.db_url, "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("mark_id,lesson_id,pupil_id,code") and len(lines) > 1000
