@@ -58,6 +58,13 @@ def laptop(db, server: CentralServer, faults: Faults | None = None, **options):
     return SyncEngine(db, client, sleep=lambda _s: None, **options), faults
 
 
+def another_laptop(demo_path: Path, tmp_path: Path):
+    """A second laptop of the same tutor, with the same demo data."""
+    path = tmp_path / "second-laptop.sqlite3"
+    shutil.copyfile(demo_path, path)
+    return open_database(path)
+
+
 def applied_ops(server: CentralServer) -> int:
     with central_session(server) as s:
         return s.scalar(select(func.count()).select_from(AppliedOp))
@@ -193,9 +200,7 @@ def test_a_laptop_killed_after_central_answered_resends_and_nothing_doubles(
 def test_the_same_lesson_marked_on_two_laptops_is_flagged_not_overwritten(
     db, demo_path, central, tmp_path
 ):
-    other_path = tmp_path / "second-laptop.sqlite3"
-    shutil.copyfile(demo_path, other_path)
-    second = open_database(other_path)
+    second = another_laptop(demo_path, tmp_path)
     first_engine, _ = laptop(db, central)
     second_engine, _ = laptop(second, central)
     group = whole_class(db).group_id
@@ -224,9 +229,7 @@ def test_the_same_lesson_marked_on_two_laptops_is_flagged_not_overwritten(
 
 
 def test_a_wrong_laptop_clock_does_not_decide_which_mark_wins(db, demo_path, central, tmp_path):
-    other_path = tmp_path / "fast-clock.sqlite3"
-    shutil.copyfile(demo_path, other_path)
-    fast = open_database(other_path)
+    fast = another_laptop(demo_path, tmp_path)
     fast_engine, _ = laptop(fast, central)
     first_engine, _ = laptop(db, central)
     group = whole_class(db).group_id
@@ -540,9 +543,7 @@ def test_the_committed_openapi_document_is_the_servers_own():
 
 
 def test_a_pulled_row_never_overwrites_an_unsent_local_change(db, demo_path, central, tmp_path):
-    other_path = tmp_path / "second.sqlite3"
-    shutil.copyfile(demo_path, other_path)
-    second = open_database(other_path)
+    second = another_laptop(demo_path, tmp_path)
     first_engine, _ = laptop(db, central)
     second_engine, _ = laptop(second, central)
     group = whole_class(db).group_id
