@@ -8,11 +8,12 @@ epoch (central restored from a backup) starts the pull again from the beginning.
 """
 
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from filelock import FileLock, Timeout
 
 from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
@@ -41,13 +42,11 @@ SERVER, DEVICE, CURSOR, EPOCH, LAST_SYNC = (
 )
 ATTEMPTS = 5
 
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
-
-def _lock_for(db: Database) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(str(db.path.resolve()), threading.Lock())
+def sync_lock(db: Database) -> FileLock:
+    """One sync at a time per database, across threads and processes (two app windows, the
+    command line): a lock file beside the database."""
+    return FileLock(f"{db.path}.sync-lock", timeout=0, thread_local=False)
 
 
 @dataclass
@@ -127,9 +126,11 @@ class SyncEngine:
     # --- the sync ----------------------------------------------------------------------
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
-        lock = _lock_for(self.db)
-        if not lock.acquire(blocking=False):
-            raise SyncBusy("A sync is already running.")
+        lock = sync_lock(self.db)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SyncBusy("A sync is already running.") from None
         try:
             report = SyncReport()
             self.push(report, progress)
