@@ -9,6 +9,7 @@ from sqlalchemy import Date, DateTime, Time, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from . import models
+from .clock import utcnow
 from .models import OutboxEntry, Setting, Syncable
 from .outbox import FROM_SERVER
 
@@ -153,7 +154,7 @@ def apply_change(
     values[key] = entity_id
     if issubclass(model, Syncable):
         values["server_version"] = version
-        values.setdefault("updated_at", datetime.now())
+        values.setdefault("updated_at", utcnow())
     if row is None:
         session.add(model(**values))
     else:

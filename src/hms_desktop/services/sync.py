@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
 from hms_desktop.data.models import (
     AttendanceMark,
@@ -189,7 +190,7 @@ def resolve(db: Database, op_id: str, keep: str) -> None:
             # Sending again on top of central's version makes it a deliberate correction.
             row.server_version = entry.result_version  # type: ignore[attr-defined]
             if isinstance(row, AttendanceMark):
-                row.marked_at = datetime.now()
+                row.marked_at = utcnow()
         elif keep != "dismiss":
             raise HmsError("Choose 'theirs' or 'mine' for a conflict, 'dismiss' otherwise.")
         entry.state = "resolved"
