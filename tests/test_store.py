@@ -201,3 +201,10 @@ def test_pythons_own_older_sqlite_is_never_loaded(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_folders_made_for_a_new_database_are_owner_only(tmp_path):
+    path = tmp_path / "a" / "b" / "tutor.sqlite3"
+    open_database(path, create=True).close()
+    assert mode(tmp_path / "a") == 0o700
+    assert mode(tmp_path / "a" / "b") == 0o700

@@ -7,12 +7,14 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
+from hms_desktop.paths import make_private_dirs
+
 log = logging.getLogger("hms_desktop")
 
 
 def setup(directory: Path) -> Path | None:
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(directory)
         path = directory / "hms-desktop.log"
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         path.chmod(0o600)

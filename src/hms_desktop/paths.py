@@ -34,3 +34,14 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as owner-only (mkdir's ``parents=True`` would
+    give the parents the default, world-readable mode)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)

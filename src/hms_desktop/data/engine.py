@@ -27,6 +27,7 @@ from hms_desktop.domain.errors import (
     HmsError,
     SqliteTooOld,
 )
+from hms_desktop.paths import make_private_dirs
 
 from .outbox import install_change_capture
 
@@ -62,7 +63,7 @@ def make_owner_only(path: Path) -> None:
 
 
 def create_owner_only_file(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
     os.close(fd)
 
