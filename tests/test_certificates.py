@@ -182,3 +182,18 @@ def test_pupils_without_a_level_are_listed_before_anything_is_printed(db):
     assert plan.missing and all("no level has been recorded yet" in m for m in plan.missing)
     assert all(p.wording.startswith("has reached Stage") for p in plan.ready)
     assert len(plan.ready) + len(plan.missing) == 30
+
+
+@pytest.mark.parametrize("length", [13, 40, 80, MAX_NAME])
+def test_long_names_shrink_to_fit_inside_the_border(length):
+    from hms_desktop.certificates.render import NAME_SIZES, TEXT_WIDTH, fitted_name
+
+    name = ("Chukwuemeka Ọnwụbụ-Nwachukwu Babátúndé Akínwùmí " * 4)[:length].strip()
+    para = fitted_name(name)
+    para.wrap(TEXT_WIDTH, 1000)
+    lines = para.blPara.lines
+    assert len(lines) <= 2
+    widths = [TEXT_WIDTH - getattr(line, "extraSpace", 0) for line in lines]
+    assert all(w <= TEXT_WIDTH + 0.01 for w in widths)
+    size = para.style.fontSize
+    assert size == NAME_SIZES[0] if length <= 13 else NAME_SIZES[-1] <= size < NAME_SIZES[0]

@@ -30,7 +30,7 @@ PAGE = landscape(A4)
 NAVY = HexColor("#1f4e8c")
 GOLD = HexColor("#c99700")
 INK = HexColor("#222222")
-NAME_SIZES = tuple(range(44, 17, -2))
+NAME_SIZES = tuple(range(44, 13, -2))  # 14 pt only for the longest names
 TEXT_WIDTH = PAGE[0] - 2 * 110
 
 
@@ -68,8 +68,8 @@ def _draw_centered(canvas: Canvas, para: Paragraph, top: float) -> float:
 
 
 def fitted_name(name: str) -> Paragraph:
-    """The largest size at which the name fits on one line; long names go down to 18 pt and,
-    at the very last, onto two lines; never past the border."""
+    """The largest size at which the name fits on one line; long names go down to 14 pt and,
+    at the very last, onto two lines at 14 pt; never past the border."""
     # Start from the unshaped width (close for every script), then confirm with the shaped text.
     width = sum(stringWidth(r.text, r.font, NAME_SIZES[0]) for r in font_runs(name, True))
     start = min(NAME_SIZES[0], int(NAME_SIZES[0] * TEXT_WIDTH / max(width, 1)) // 2 * 2 + 2)
