@@ -197,3 +197,18 @@ def test_long_names_shrink_to_fit_inside_the_border(length):
     assert all(w <= TEXT_WIDTH + 0.01 for w in widths)
     size = para.style.fontSize
     assert size == NAME_SIZES[0] if length <= 13 else NAME_SIZES[-1] <= size < NAME_SIZES[0]
+
+
+def test_the_qr_code_reads_back_the_serial_and_verification_code(tmp_path):
+    import shutil
+    import subprocess
+
+    if not (shutil.which("zbarimg") and shutil.which("pdftoppm")):
+        pytest.skip("zbar-tools and poppler-utils are installed by `make system-deps`")
+    pdf = render_batch([content("مريم الحسن", 7)], tmp_path / "qr.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    page = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert decoded == "HMS-CERT HMS-26-TEST-0007 Q7RM4P"

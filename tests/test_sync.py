@@ -680,3 +680,27 @@ def test_central_accounts_and_exports_from_its_command_line(central, tmp_path, c
     assert central_cli(["export-registers", "--db", central.db_url, "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("mark_id,lesson_id,pupil_id,code") and len(lines) > 1000
+
+
+def test_settling_a_conflict_takes_centrals_latest_not_what_it_held_then(
+    db, demo_path, central, tmp_path
+):
+    # Found by the state machine: a conflict, then central moves on, then "use theirs".
+    second = another_laptop(demo_path, tmp_path)
+    first_engine, _ = laptop(db, central)
+    second_engine, _ = laptop(second, central)
+    group = whole_class(db).group_id
+    pupil = open_register(db, group, MONDAY).rows[3].pupil_id
+    mark_attendance(second, group, MONDAY, pupil, "P")
+    mark_attendance(db, group, MONDAY, pupil, "L")
+    second_engine.sync()
+    assert first_engine.sync().conflicts == 1  # the first laptop's L is held back
+    mark_attendance(second, group, MONDAY, pupil, "AN")  # central moves on to AN
+    second_engine.sync()
+    first_engine.sync()
+    (item,) = needs_attention(db)
+    assert item.theirs == "AN"
+    resolve(db, item.op_id, "theirs")
+    first_engine.sync()
+    assert open_register(db, group, MONDAY).row(pupil).code == "AN"
+    second.close()

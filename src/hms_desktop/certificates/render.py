@@ -8,6 +8,7 @@ a cancelled or failed batch leaves nothing half-written on disk.
 import os
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -82,6 +83,11 @@ def fitted_name(name: str) -> Paragraph:
     return para or _paragraph(name, NAME_SIZES[-1], bold=True, color=NAVY)
 
 
+@cache
+def _artwork_file(name: str) -> str:
+    return str(resource("certificates", name))
+
+
 def _artwork(canvas: Canvas) -> None:
     width, height = PAGE
     canvas.setFillColor(HexColor("#fffdf6"))
@@ -92,7 +98,7 @@ def _artwork(canvas: Canvas) -> None:
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1)
     canvas.rect(30, 30, width - 60, height - 60)
-    corner = str(resource("certificates", "corner.png"))
+    corner = _artwork_file("corner.png")
     size, inset = 90, 14
     # The corner artwork curls at its top-left; mirror it into the other three corners.
     for x, y, sx, sy in (
@@ -106,7 +112,7 @@ def _artwork(canvas: Canvas) -> None:
         canvas.scale(sx, sy)
         canvas.drawImage(corner, 0, -size, size, size, mask="auto")
         canvas.restoreState()
-    emblem = str(resource("certificates", "emblem.png"))
+    emblem = _artwork_file("emblem.png")
     canvas.drawImage(emblem, width / 2 - 36, height - 128, 72, 72, mask="auto")
 
 
@@ -124,9 +130,20 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float) -> None:
     module = QR_SIZE / (count + 2)  # one module of quiet zone around the code
     path = canvas.beginPath()
     for row in range(count):
-        for col in range(count):
-            if code.isDark(row, col):
-                path.rect(x + (col + 1) * module, y + QR_SIZE - (row + 2) * module, module, module)
+        col = 0
+        while col < count:  # one rectangle per run of dark modules: a tenth of the drawing
+            if not code.isDark(row, col):
+                col += 1
+                continue
+            start = col
+            while col < count and code.isDark(row, col):
+                col += 1
+            path.rect(
+                x + (start + 1) * module,
+                y + QR_SIZE - (row + 2) * module,
+                (col - start) * module,
+                module,
+            )
     canvas.saveState()
     canvas.setFillColor(HexColor("#000000"))
     canvas.drawPath(path, stroke=0, fill=1)

@@ -141,7 +141,20 @@ def apply_change(
     """Apply one pulled row; False when it was skipped (unknown entity, or unsent local edits:
     a pulled row never overwrites a row with unsent local changes)."""
     model = ENTITY_MODELS.get(entity)
-    if model is None or (entity, entity_id) in unsent:
+    if model is None:
+        return False
+    if (entity, entity_id) in unsent:
+        # Keep the laptop's row, but let a conflict awaiting the tutor compare against what
+        # central holds now, not what it held when the conflict arose.
+        for entry in session.scalars(
+            select(OutboxEntry).where(
+                OutboxEntry.entity == entity,
+                OutboxEntry.entity_id == entity_id,
+                OutboxEntry.state == "conflict",
+            )
+        ):
+            if not deleted and version > (entry.result_version or 0):
+                entry.result_version, entry.result_fields = version, dict(fields)
         return False
     table = model.__table__  # type: ignore[attr-defined]
     key = table.primary_key.columns.values()[0].key
