@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hms_desktop.cli import iso_date
+
 from .store import (
     Account,
     Device,
@@ -29,13 +31,6 @@ DEFAULT_DB = "sqlite:///hms-central.sqlite3"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hms-central", description="The HMS reference central service."
@@ -49,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--db", default=DEFAULT_DB)
     seed.add_argument("--pupils", type=int, default=2000)
     seed.add_argument("--seed", type=int, default=1)
-    seed.add_argument("--today", type=_date)
+    seed.add_argument("--today", type=iso_date)
     seed.add_argument(
         "--password",
         default="hms-demo",

@@ -14,7 +14,8 @@ from hms_desktop.domain.errors import HmsError
 PROG = "hms-desktop"
 
 
-def _date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """An argparse type for dates written 2026-11-23, with a readable complaint otherwise."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--db", type=Path, required=True, dest="db")
     seed.add_argument("--pupils", type=_positive, default=2000)
     seed.add_argument("--seed", type=_positive, default=1)
-    seed.add_argument("--today", type=_date, help="the demo's 'today' (default: today)")
+    seed.add_argument("--today", type=iso_date, help="the demo's 'today' (default: today)")
 
     status = sub.add_parser("status", help="schema, integrity and counts of a database")
     status.add_argument("--db", type=Path, required=True, dest="db")
@@ -59,8 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-registers", help="write registers to a CSV for the office")
     export.add_argument("--db", type=Path, required=True, dest="db")
     export.add_argument("--out", type=Path, required=True)
-    export.add_argument("--from", type=_date, dest="date_from")
-    export.add_argument("--to", type=_date, dest="date_to")
+    export.add_argument("--from", type=iso_date, dest="date_from")
+    export.add_argument("--to", type=iso_date, dest="date_to")
     certs = sub.add_parser("certificates", help="print certificates for a group or pupils")
     certs.add_argument("--db", type=Path, required=True, dest="db")
     who = certs.add_mutually_exclusive_group(required=True)
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     certs.add_argument("--out", type=Path, required=True)
     certs.add_argument(
-        "--date", type=_date, help="date printed on the certificates (default: today)"
+        "--date", type=iso_date, help="date printed on the certificates (default: today)"
     )
     certs.add_argument(
         "--skip-missing",
