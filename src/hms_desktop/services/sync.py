@@ -16,6 +16,7 @@ from hms_desktop.data.models import (
     TeachingGroup,
     Tutor,
 )
+from hms_desktop.data.outbox import FROM_SERVER
 from hms_desktop.data.sync_store import (
     ENTITY_MODELS,
     NEEDS_ATTENTION,
@@ -177,7 +178,7 @@ def resolve(db: Database, op_id: str, keep: str) -> None:
         model = ENTITY_MODELS[entry.entity]
         row = session.get(model, entry.entity_id)
         if keep == "theirs" and entry.state == "conflict" and entry.result_fields:
-            session.info["from_server"] = True
+            session.info[FROM_SERVER] = True  # central's version: no outbox entry
             for name, value in entry.result_fields.items():
                 column = model.__table__.columns.get(name)  # type: ignore[attr-defined]
                 if row is not None and column is not None and name != "id":

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.services.sync import server_of, sync_status
+from hms_desktop.services.sync import SyncStatus, server_of, sync_status
 from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SyncEngine, SyncReport
 
@@ -58,8 +58,8 @@ class SyncController(QObject):
 
     def _changed(self, kind: str, _ids: list) -> None:
         if kind != "sync":
-            self.refresh_status()
-            if server_of(self._db):
+            status = self.refresh_status()  # one read per change, on the GUI thread
+            if status is not None and status.signed_in:
                 self.soon.start()
 
     def sync_now(self) -> Job | None:
@@ -100,11 +100,11 @@ class SyncController(QObject):
         self.refresh_status()
         self.finished.emit(message)
 
-    def refresh_status(self) -> None:
+    def refresh_status(self) -> SyncStatus | None:
         try:
             status = sync_status(self._db)
         except HmsError:
-            return
+            return None
         self.status_changed.emit(
             describe(
                 status.signed_in,
@@ -114,6 +114,7 @@ class SyncController(QObject):
                 status.last_synced_at,
             )
         )
+        return status
 
 
 def describe(
