@@ -18,8 +18,8 @@ from hms_desktop.data.engine import open_database
 from hms_desktop.services.demo import seed_demo
 from hms_desktop.services.timetable import lessons_on
 from hms_desktop.ui.app import application
-from hms_desktop.ui.events import DataEvents
-from hms_desktop.ui.main_window import MainWindow
+from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.shell.window import MainWindow
 
 
 def main(out: Path) -> None:
@@ -68,7 +68,7 @@ def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
     from hms_desktop.services.register import mark_attendance, open_register
     from hms_desktop.services.sync import enrol_device, sync_now
     from hms_desktop.sync.client import CentralClient
-    from hms_desktop.ui.attention_dialog import AttentionDialog
+    from hms_desktop.ui.sync.attention_dialog import AttentionDialog
 
     keyring.set_keyring(MemoryKeyring())
     engine = make_engine(f"sqlite:///{tmp / 'central.sqlite3'}")

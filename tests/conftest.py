@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = tempfile.mkdtemp(prefix="hms-test-home-")
 os.environ["XDG_DATA_HOME"] = str(Path(_HOME) / "data")
 os.environ["XDG_STATE_HOME"] = str(Path(_HOME) / "state")
+os.environ["XDG_CONFIG_HOME"] = str(Path(_HOME) / "config")  # window geometry (QSettings)
 
 import pytest  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from hms_desktop.services.store import changes_waiting
-from hms_desktop.ui.events import DataEvents
-from hms_desktop.ui.main_window import MainWindow
+from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.shell.window import MainWindow
 
 from .conftest import MONDAY
 
@@ -18,7 +18,7 @@ from .conftest import MONDAY
 def dialog(qtbot, db):
     window = MainWindow(db, DataEvents(), day=MONDAY)
     qtbot.addWidget(window)
-    dlg = window.register_view.certificates_dialog()
+    dlg = window.certificates_dialog(window.register_view.register)
     qtbot.addWidget(dlg)
     return dlg
 
@@ -84,7 +84,7 @@ def test_printing_sends_every_page_to_the_printer(qapp, tmp_path):
 
     from hms_desktop.certificates.content import CertificateContent, Template
     from hms_desktop.certificates.render import render_batch
-    from hms_desktop.ui.certificates_dialog import send_to_printer
+    from hms_desktop.ui.certificates.dialog import send_to_printer
 
     items = [
         CertificateContent(
@@ -112,7 +112,7 @@ def test_a_certificate_for_one_pupil_from_the_register(qtbot, db):
     qtbot.addWidget(window)
     view = window.register_view
     pupil = view.register.rows[4]
-    dlg = view.certificates_dialog(pupil.pupil_id)
+    dlg = window.certificates_dialog(view.register, pupil.pupil_id)
     qtbot.addWidget(dlg)
     dlg.set_template("recognition")
     assert dlg.pupils.count() == 1

@@ -10,10 +10,10 @@ from hms_desktop.services.register import mark_attendance, open_register
 from hms_desktop.services.sync import enrol_device, needs_attention, sync_status
 from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SyncEngine
-from hms_desktop.ui.attention_dialog import AttentionDialog
-from hms_desktop.ui.events import DataEvents
-from hms_desktop.ui.main_window import MainWindow
-from hms_desktop.ui.sign_in_dialog import SignInDialog
+from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.shell.window import MainWindow
+from hms_desktop.ui.sync.attention_dialog import AttentionDialog
+from hms_desktop.ui.sync.sign_in_dialog import SignInDialog
 
 from .conftest import CENTRAL_PASSWORD, MONDAY, whole_class
 
@@ -61,7 +61,7 @@ def test_background_sync_sends_the_register_and_says_so(qtbot, db, central):
     assert job.thread_name != threading.current_thread().name
     assert done.args[0].pushed >= 30
     assert "Synced at" in window.pending_label.text()
-    assert "all changes sent" in window.pending_label.text()
+    assert "everything sent" in window.pending_label.text()
 
 
 def test_offline_is_shown_and_the_work_is_kept(qtbot, db, central):
@@ -76,7 +76,7 @@ def test_offline_is_shown_and_the_work_is_kept(qtbot, db, central):
         window.sync.sync_now()
     assert "can't be reached" in done.args[0]
     text = window.pending_label.text()
-    assert text.startswith("Offline") and "2 changes waiting to be sent" in text
+    assert text.startswith("Offline") and "not yet sent" in text
     central.start()
 
 

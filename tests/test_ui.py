@@ -7,14 +7,15 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from hms_desktop.data.engine import open_database
+from hms_desktop.domain.types import LessonStatus
 from hms_desktop.services.register import open_register
 from hms_desktop.services.store import changes_waiting
 from hms_desktop.services.timetable import find_groups, lessons_on
-from hms_desktop.ui.events import DataEvents
-from hms_desktop.ui.find_group import FindGroupDialog
-from hms_desktop.ui.main_window import MainWindow
-from hms_desktop.ui.register_model import CODE, PUPIL
-from hms_desktop.ui.timetable_model import REGISTER
+from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.register.model import CODE, PUPIL
+from hms_desktop.ui.shell.window import MainWindow
+from hms_desktop.ui.today.find_group import FindGroupDialog
+from hms_desktop.ui.today.timetable_model import REGISTER
 
 from .conftest import MONDAY
 
@@ -79,7 +80,8 @@ def test_whole_class_register_of_30_by_keyboard_alone(qtbot, window, db):
     assert "30 of 30 marked" in view.lesson_status.text()
     complete = window.timetable_model.index(1, REGISTER).data()
     assert complete == "✓ Complete"
-    assert f"{changes_waiting(db)} changes waiting to be sent" in window.pending_label.text()
+    assert changes_waiting(db) == 34  # 30 marks, the lesson, three corrections
+    assert "1 register not yet sent" in window.pending_label.text()
 
 
 def test_a_letter_that_is_no_code_is_explained_and_changes_nothing(qtbot, window, db):
@@ -123,7 +125,7 @@ def test_enter_adds_a_comment_to_a_mark(qtbot, window, db):
 
 def test_tutor_absent_marks_everyone_ta(qtbot, window, db):
     view = window.register_view
-    qtbot.mouseClick(view.tutor_absent, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.status_buttons[LessonStatus.TUTOR_ABSENT], Qt.MouseButton.LeftButton)
     saved = open_register(db, view.register.group_id, MONDAY)
     assert {r.code for r in saved.rows} == {"TA"}
     assert saved.status == "tutor_absent"
@@ -145,10 +147,10 @@ def test_the_lesson_note_survives_closing_the_window_at_once(qtbot, window, db, 
 def test_moving_between_days_and_an_empty_day(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert window.day == MONDAY + timedelta(days=1)
-    assert window.left.currentWidget() is window.timetable
+    assert window.today.left.currentWidget() is window.timetable
     window.show_day(MONDAY - timedelta(days=1))  # Sunday
-    assert window.left.currentWidget() is window.empty_day
-    assert "No lessons on Sunday 22 November" in window.empty_day.text()
+    assert window.today.left.currentWidget() is window.today.empty_day
+    assert "No lessons on Sunday 22 November" in window.today.empty_day.text()
 
 
 def test_finding_a_group_to_cover_and_taking_its_register(qtbot, window, db):
@@ -159,7 +161,7 @@ def test_finding_a_group_to_cover_and_taking_its_register(qtbot, window, db):
     dialog.query.setText(other.group_name)
     found = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]
     assert other.group_id in {g.group_id for g in found}
-    window.open_register(other.group_id, MONDAY)
+    window.today.open_register(other.group_id, MONDAY)
     view = window.register_view
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_F8)

@@ -51,3 +51,15 @@ class DatabaseTooNew(DatabaseProblem):
 
 class SqliteTooOld(DatabaseProblem):
     pass
+
+
+class FutureLesson(InvalidMark):
+    """A mark for a lesson that has not happened yet (cancellations ahead are allowed)."""
+
+
+class MarksWouldBeReplaced(HmsError):
+    """A whole-lesson status would overwrite marks already taken: the tutor must confirm."""
+
+    def __init__(self, message: str, count: int) -> None:
+        super().__init__(message)
+        self.count = count

@@ -61,11 +61,14 @@ def enrol_device(
     email: str,
     password: str | None = None,
     code: str | None = None,
+    this_run_only: bool = False,
 ) -> str:
-    """Sign this laptop in; the refresh token goes to the keychain. Returns the tutor's name."""
+    """Sign this laptop in; the refresh token goes to the keychain (or, where there is none and
+    the tutor agreed, to memory for this run only). Returns the tutor's name."""
     if not email.strip() or not (password or code):
         raise HmsError("Enter your email and either your password or the office's code.")
-    check_keychain()
+    if not this_run_only:
+        check_keychain()
     answer = client.enrol(
         EnrolRequest(
             email=email.strip(),
@@ -74,7 +77,7 @@ def enrol_device(
             device_name=platform.node()[:100] or "laptop",
         )
     )
-    save_refresh_token(client.base_url, answer.device_id, answer.refresh_token)
+    save_refresh_token(client.base_url, answer.device_id, answer.refresh_token, this_run_only)
     with db.transaction() as session:
         previous_tutor = get(session, TUTOR_ID)
         if previous_tutor and previous_tutor != answer.tutor_id:

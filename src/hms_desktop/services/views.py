@@ -60,6 +60,7 @@ class RegisterRow:
     marked_at: datetime | None
     joined_on: date
     needs_care: str  # "SEN", "EHCP", "Medical" … the tutor should know before the lesson
+    care_detail: str = ""  # the words behind needs_care, shown only on demand
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,11 @@ class Register:
     note: str
     rows: tuple[RegisterRow, ...]
     codes: tuple[CodeInfo, ...]
+    in_future: bool = False  # only a cancellation can be entered ahead
+
+    @property
+    def accepts_marks(self) -> bool:
+        return not self.in_future
 
     @property
     def marked(self) -> int:
@@ -103,3 +109,45 @@ class StoreStatus:
     lessons: int
     marks: int
     pending_changes: int
+
+
+@dataclass(frozen=True)
+class MarkState:
+    """One pupil's mark as it stood (``code`` None: not marked) — what an undo puts back."""
+
+    pupil_id: str
+    code: str | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    row: RegisterRow
+    before: MarkState
+
+
+@dataclass(frozen=True)
+class LessonSnapshot:
+    """A whole lesson's status and every mark, as they stood before a whole-lesson change."""
+
+    status: str
+    marks: tuple[MarkState, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    register: Register
+    before: LessonSnapshot
+
+
+@dataclass(frozen=True)
+class UntakenRegister:
+    """A past lesson whose register is not complete: an unpaid lesson until it is taken."""
+
+    group_id: str
+    day: date
+    start_time: time
+    group_name: str
+    school_name: str
+    pupils: int
+    marked: int

@@ -14,11 +14,16 @@ from hms_desktop import APP_NAME, __version__, logs, paths
 from hms_desktop.data.engine import Database, open_database
 from hms_desktop.domain.errors import HmsError
 
-from .events import DataEvents
-from .main_window import MainWindow
+from .common.events import DataEvents
+from .common.fonts import register_bundled_fonts
+from .shell.single_instance import SingleInstance
+from .shell.window import MainWindow
 
 STYLE = """
-QLabel#registerTitle { font-size: 17pt; font-weight: 600; }
+QLabel#registerTitle { font-size: 15pt; font-weight: 600; }
+QLabel#pageTitle { font-size: 15pt; font-weight: 600; }
+QListWidget#sidebar { font-size: 11pt; }
+QListWidget#sidebar::item { padding: 8px 6px; }
 QLabel#registerSubtitle { color: #444; }
 QLabel#lessonStatus { font-weight: 600; }
 QTableView#registerTable { font-size: 12pt; }
@@ -35,6 +40,7 @@ def application() -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setStyleSheet(STYLE)
+    register_bundled_fonts()
     return app  # type: ignore[return-value]
 
 
@@ -68,15 +74,30 @@ def report_unexpected_errors(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+ALREADY_OPEN = (
+    "HMS Tutor is already open on this profile, so that window has been brought to the front. "
+    "Only one copy can use a profile at a time."
+)
+
+
 def run_app(path: Path, create: bool, day: date | None = None) -> int:
     app = application()
+    instance = SingleInstance(path)
+    if not instance.acquire():
+        print(f"hms-desktop: {ALREADY_OPEN}", file=sys.stderr)
+        if QApplication.platformName() != "offscreen":
+            QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
+        return 0
     db = open_or_explain(path, create)
     if db is None:
+        instance.release()
         return 2
     events = DataEvents()
     window = MainWindow(db, events, day=day)
+    instance.woken.connect(lambda: bring_forward(window))
     report_unexpected_errors(window)
     window.show()
+    window.today.focus_start()
     window.sync.start()
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
@@ -91,3 +112,10 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
         return app.exec()
     finally:
         db.close()
+        instance.release()
+
+
+def bring_forward(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()

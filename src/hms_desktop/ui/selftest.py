@@ -15,8 +15,8 @@ from hms_desktop.services.register import open_register
 from hms_desktop.services.store import changes_waiting
 
 from .app import application
-from .events import DataEvents
-from .main_window import MainWindow
+from .common.events import DataEvents
+from .shell.window import MainWindow
 
 
 def run_selftest() -> int:

@@ -17,7 +17,7 @@ from hms_desktop.data.engine import Database
 from hms_desktop.services.timetable import find_groups
 from hms_desktop.services.views import GroupSummary
 
-from .table_model import Index, RowsTableModel
+from ..common.table_model import Index, RowsTableModel
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

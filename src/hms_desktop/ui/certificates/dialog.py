@@ -34,8 +34,8 @@ from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.certificates import CertificatePlan, plan_certificates
 from hms_desktop.services.certificates import print_certificates as issue_and_render
 
-from .events import DataEvents
-from .runner import Job, start
+from ..common.events import DataEvents
+from ..common.runner import Job, start
 
 PREVIEW_WIDTH = 520
 MISSING_SHOWN = 10

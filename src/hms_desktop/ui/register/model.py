@@ -5,7 +5,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from hms_desktop.services.views import CodeInfo, RegisterRow
 
-from .table_model import Index, RowsTableModel
+from ..common.table_model import Index, RowsTableModel
 
 PUPIL, YEAR, CODE, COMMENT, CARE = range(5)
 HEADERS = ("Pupil", "Year", "Code", "Comment", "Needs care")
@@ -66,7 +66,11 @@ class RegisterModel(RowsTableModel[RegisterRow]):
             if col == CODE and row.code in self._codes:
                 return self._codes[row.code].meaning
             if col == PUPIL and row.joined_on:
-                return f"In this group since {row.joined_on:%d %B %Y}"
+                return f"{row.name}\nIn this group since {row.joined_on:%-d %B %Y}"
+            if col == COMMENT and row.comment:
+                return row.comment
+            if col == CARE and row.care_detail:
+                return row.care_detail
         if role == Qt.ItemDataRole.BackgroundRole and col == CODE and row.code:
             return QBrush(self._colour(row.code))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (YEAR, CODE):

@@ -18,8 +18,8 @@ from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.sync import AttentionItem, needs_attention, resolve
 
-from .events import DataEvents
-from .table_model import Index, RowsTableModel
+from ..common.events import DataEvents
+from ..common.table_model import Index, RowsTableModel
 
 
 class AttentionModel(RowsTableModel[AttentionItem]):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +18,7 @@ from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.sync import enrol_device, server_of
 from hms_desktop.sync.client import CentralClient
+from hms_desktop.sync.credentials import NoKeychain
 
 
 class SignInDialog(QDialog):
@@ -31,6 +33,9 @@ class SignInDialog(QDialog):
         self._db = db
         self._client_factory = client_factory
         self.tutor_name = ""
+        self.this_run_only = False
+        # Asks whether to keep the sign-in in memory for this run; replaced only in tests.
+        self.ask_this_run_only: Callable[[str], bool] = self._ask_this_run_only
         self.server = QLineEdit(server_of(db) or "https://")
         self.email = QLineEdit()
         self.email.setPlaceholderText("you@hackney-music.example")
@@ -66,13 +71,27 @@ class SignInDialog(QDialog):
             self._say(str(err))
             return False
         try:
-            self.tutor_name = enrol_device(
-                self._db,
-                client,
-                self.email.text(),
-                password=self.password.text() or None,
-                code=self.code.text().strip() or None,
-            )
+            try:
+                self.tutor_name = enrol_device(
+                    self._db,
+                    client,
+                    self.email.text(),
+                    password=self.password.text() or None,
+                    code=self.code.text().strip() or None,
+                    this_run_only=self.this_run_only,
+                )
+            except NoKeychain as err:
+                if not self.ask_this_run_only(str(err)):
+                    raise
+                self.this_run_only = True
+                self.tutor_name = enrol_device(
+                    self._db,
+                    client,
+                    self.email.text(),
+                    password=self.password.text() or None,
+                    code=self.code.text().strip() or None,
+                    this_run_only=True,
+                )
         except HmsError as err:
             self._say(str(err))
             return False
@@ -81,6 +100,14 @@ class SignInDialog(QDialog):
             self.password.clear()
         self.accept()
         return True
+
+    def _ask_this_run_only(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Keep the sign-in for this run only?",
+            f"{text}\n\nSign in for this run only?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _say(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a40000'>{text}</span>")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from hms_desktop.services.views import TimetableEntry
 
-from .table_model import Index, RowsTableModel
+from ..common.table_model import Index, RowsTableModel
 
 TIME, GROUP, PUPILS, REGISTER = range(4)
 HEADERS = ("Time", "Lesson", "Pupils", "Register")
