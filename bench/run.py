@@ -62,7 +62,10 @@ def cold_start(path: Path, runs: int = 5) -> list[float]:
             check=True,
         )
         probe = [ln for ln in result.stdout.splitlines() if ln.startswith("startup_s=")]
-        times.append(float(probe[0].split("=")[1]))
+        seconds, focus = probe[0].split()
+        if focus != "focus=registerTable":  # a day with no lessons opens on the lesson list
+            print(f"  (start-up ended with {focus}: no lesson today?)")
+        times.append(float(seconds.split("=")[1]))
     return times
 
 
@@ -109,7 +112,7 @@ def main() -> None:
             f"{summary.marks:,} past marks"
         )
 
-        line("cold start to main window", cold_start(path), "s", "<= 1.5 s")
+        line("cold start to a focused register", cold_start(path), "s", "<= 1.5 s")
 
         db = open_database(path)
         lessons = lessons_on(db, monday)

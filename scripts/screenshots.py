@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from hms_desktop.data import clock
 from hms_desktop.data.engine import open_database
 from hms_desktop.services.demo import seed_demo
 from hms_desktop.services.timetable import lessons_on
@@ -25,34 +26,62 @@ from hms_desktop.ui.shell.window import MainWindow
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = application()
-    # A fixed Monday keeps the pictures the same from run to run.
+    # A fixed Monday keeps the pictures the same from run to run; "today" is that Monday.
     monday = date(2026, 11, 23)
+    clock.today = lambda: monday
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.sqlite3"
         seed_demo(path, pupils=2000, seed=1, today=monday)
         db = open_database(path)
         window = MainWindow(db, DataEvents(), day=monday)
-        window.resize(1400, 860)
+        window.resize(1366, 768)
         window.show()
+        window.today.focus_start()
         app.processEvents()
         table = window.register_view.table
-        table.setFocus()
         QTest.keyClick(table, Qt.Key.Key_F8)
+        window.register_view.ask_comment = lambda *_a: "Dentist, mum phoned the office at 8:40"
         for row, code in ((2, "AN"), (5, "L"), (9, "AU")):
             table.selectRow(row)
             QTest.keyClicks(table, code)
+        table.selectRow(2)
+        QTest.keyClick(table, Qt.Key.Key_Return)
         window.register_view.note.setPlainText("Bow hold and open strings; D major scale.")
         window.register_view.save_note()
         table.selectRow(10)
         app.processEvents()
-        window.grab().save(str(out / "register.png"))
+        window.grab().save(str(out / "shell-1366x768.png"))
+        window.resize(1024, 600)
+        app.processEvents()
+        window.grab().save(str(out / "shell-1024x600.png"))
+        window.resize(1366, 768)
         window.show_day(monday + timedelta(days=1))
         app.processEvents()
         window.grab().save(str(out / "timetable-tuesday.png"))
+        window.show_day(monday)
+        clock.today = lambda: monday + timedelta(days=1)  # the next day: Monday's are untaken
+        dialog = untaken_dialog(window)
+        app.processEvents()
+        dialog.grab().save(str(out / "registers-not-taken.png"))
+        dialog.close()
+        clock.today = lambda: monday
+        window.resize(1024, 600)
+        window.show_page(3)
+        app.processEvents()
+        window.grab().save(str(out / "sync-page-1024x600.png"))
         window.close()
         db.close()
         sync_screens(app, Path(tmp), path, monday, out)
     print(f"screenshots written to {out}")
+
+
+def untaken_dialog(window: MainWindow):
+    from hms_desktop.services.register import untaken_registers
+    from hms_desktop.ui.today.untaken_dialog import UntakenDialog
+
+    dialog = UntakenDialog(untaken_registers(window.context.db), window)
+    dialog.show()
+    return dialog
 
 
 def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
@@ -90,7 +119,7 @@ def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
         for db in laptops:
             sync_now(db, client)
         window = MainWindow(second, DataEvents(), day=monday)
-        window.resize(1400, 860)
+        window.resize(1366, 768)
         window.show()
         window.sync.refresh_status()
         app.processEvents()

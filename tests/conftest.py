@@ -8,6 +8,10 @@ from pathlib import Path
 
 # Before any Qt import: no display here, and keep the tests' files out of the real profile.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":  # a tutor's 1366×768 laptop screen
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).with_name('offscreen-1366x768.json')}"
+    )
 _HOME = tempfile.mkdtemp(prefix="hms-test-home-")
 os.environ["XDG_DATA_HOME"] = str(Path(_HOME) / "data")
 os.environ["XDG_STATE_HOME"] = str(Path(_HOME) / "state")

@@ -51,7 +51,8 @@ def window(qtbot, db, tutor):
     win = MainWindow(db, DataEvents(), day=MONDAY)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
     win.register_view.ask_comment = tutor.comment
     win.register_view.confirm = tutor.confirm
     win.today.focus_start()

@@ -27,7 +27,7 @@ QListWidget#sidebar::item { padding: 8px 6px; }
 QLabel#registerSubtitle { color: #444; }
 QLabel#lessonStatus { font-weight: 600; }
 QTableView#registerTable { font-size: 12pt; }
-QLabel#legend { color: #333; }
+QLabel#legend { color: #333; font-size: 9pt; }
 """
 
 
@@ -97,6 +97,7 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
     instance.woken.connect(lambda: bring_forward(window))
     report_unexpected_errors(window)
     window.show()
+    window.activateWindow()
     window.today.focus_start()
     window.sync.start()
     if os.environ.get("HMS_STARTUP_PROBE"):
@@ -104,7 +105,9 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
         started = float(os.environ["HMS_STARTUP_PROBE"])
 
         def report() -> None:
-            print(f"startup_s={time.time() - started:.3f}", flush=True)
+            focused = QApplication.focusWidget()
+            name = focused.objectName() if focused is not None else "none"
+            print(f"startup_s={time.time() - started:.3f} focus={name}", flush=True)
             window.close()
 
         QTimer.singleShot(0, report)

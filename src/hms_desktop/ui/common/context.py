@@ -20,6 +20,6 @@ class PageContext:
     events: DataEvents
     undo: QUndoStack
     client_factory: Callable[[str], CentralClient] = CentralClient
-    today: Callable[[], date] = field(default=clock.today)
+    today: Callable[[], date] = field(default=lambda: clock.today())
     # Where a page shows a passing message (the window's status bar).
     say: Callable[[str], None] = lambda _text: None

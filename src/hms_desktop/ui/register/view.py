@@ -90,7 +90,7 @@ class RegisterView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PUPIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((YEAR, 46), (CODE, 54), (COMMENT, 190), (CARE, 96)):
+        for col, width in ((YEAR, 46), (CODE, 54), (COMMENT, 150), (CARE, 86)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         self.table.installEventFilter(self)
@@ -109,7 +109,7 @@ class RegisterView(QWidget):
         self.note = QPlainTextEdit()
         self.note_label.setBuddy(self.note)
         self.note.setPlaceholderText("What you covered, anything for next week (saved as you type)")
-        self.note.setMaximumHeight(72)
+        self.note.setMaximumHeight(58)
         self.note.setTabChangesFocus(True)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
@@ -133,8 +133,10 @@ class RegisterView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.legend)
-        layout.addWidget(self.note_label)
-        layout.addWidget(self.note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note_label, 0, Qt.AlignmentFlag.AlignTop)
+        note_row.addWidget(self.note, 1)
+        layout.addLayout(note_row)
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.sign_in_action = self._action(file, "Sign &in…", self.sync_page.sign_in)
         self.sign_out_action = self._action(file, "Sign &out", self.sync_page.sign_out)
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", self.close, "Ctrl+Q")
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")

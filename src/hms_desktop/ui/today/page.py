@@ -88,7 +88,7 @@ class TodayPage(QWidget):
         self.timetable.setShowGrid(False)
         header = self.timetable.horizontalHeader()
         header.setSectionResizeMode(GROUP, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((TIME, 86), (PUPILS, 44), (REGISTER, 96)):
+        for col, width in ((TIME, 84), (PUPILS, 40), (REGISTER, 92)):
             header.resizeSection(col, width)
         self.timetable.selectionModel().selectionChanged.connect(self._lesson_selected)
         # Enter (or a double click) on a lesson goes into its register; arrows only browse.
@@ -97,6 +97,8 @@ class TodayPage(QWidget):
         self.empty_day.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_day.setWordWrap(True)
         self.left = QStackedWidget()
+        # Room for two lines of a lesson's name beside its time and register state.
+        self.left.setMinimumWidth(340)
         self.left.addWidget(self.timetable)
         self.left.addWidget(self.empty_day)
 
@@ -118,7 +120,7 @@ class TodayPage(QWidget):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([380, 620])
+        self.splitter.setSizes([340, 660])
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -228,6 +230,7 @@ class TodayPage(QWidget):
     # --- focus -------------------------------------------------------------------------------
 
     def focus_register(self) -> None:
+        self.activateWindow()  # back from a dialog: the keys go to the register again
         if self.right.currentWidget() is self.register_view:
             self.register_view.table.setFocus()
             if not self.register_view.table.currentIndex().isValid():
