@@ -221,7 +221,9 @@ def _font_for(script: str, run: str, bold: bool) -> TTFont | None:
 
 def _refusal(script: str, run: str, bold: bool) -> str:
     missing = sorted(missing_from(bundled_font(script, bold), run))
-    unassigned = [ch for ch in missing if unicodedata.category(ch) == "Cn"]
+    unassigned = [
+        ch for ch in missing if unicodedata.category(ch) == "Cn" and script_of(ch) is None
+    ]
     if unassigned:
         shown = ", ".join(f"U+{ord(ch):04X}" for ch in unassigned[:5])
         return (
@@ -257,7 +259,8 @@ def coverage(text: str, bold: bool = False) -> Coverage:
     for script, run in split_runs(text):
         font = _font_for(script, run, bold)
         if font is None:
-            missing.append(script_name(script))
+            known = any(script_of(ch) for ch in _needed(run))
+            missing.append(script_name(script) if known else "Unknown")
         elif family_of(font) not in families:
             families.append(family_of(font))
     return Coverage(tuple(families), tuple(dict.fromkeys(missing)))

@@ -68,6 +68,14 @@ def bidi_levels(text: str) -> list[int]:
     return levels
 
 
+def _word_ends(text: str, i: int, level: int) -> bool:
+    """Words are drawn (and marked) one by one; a left-to-right word keeps its trailing space,
+    which PDFium otherwise drops after a word ending in stacked marks."""
+    if level % 2:
+        return " " in text[i - 1 : i + 1]
+    return text[i - 1] == " " and text[i] != " "
+
+
 def _visual_runs(text: str, bold: bool) -> list[tuple[Run, int]]:
     """Words and spaces of each font run, split where the bidi level changes too, in the order
     they appear on the page (rule L2 of the bidi algorithm)."""
@@ -78,7 +86,7 @@ def _visual_runs(text: str, bold: bool) -> list[tuple[Run, int]]:
         end = start + len(run.text)
         piece_start = start
         for i in range(start + 1, end + 1):
-            if i == end or levels[i] != levels[piece_start] or " " in text[i - 1 : i + 1]:
+            if i == end or levels[i] != levels[piece_start] or _word_ends(text, i, levels[i - 1]):
                 runs.append((Run(text[piece_start:i], run.font, run.rtl), levels[piece_start]))
                 piece_start = i
         start = end
@@ -128,11 +136,14 @@ def draw_line(canvas: Canvas, line: Line, x: float, y: float) -> None:
     for piece in line.pieces:
         # Marked content inside a text object is allowed (PDF 32000 14.6); reportlab's text
         # object has no call for it, so the operators go into its code list directly.
-        text._code.append(f"/Span <</ActualText {_actual_text(piece.actual)}>> BDC")
+        marked = not piece.actual.isspace()  # a space is a space glyph already
+        if marked:
+            text._code.append(f"/Span <</ActualText {_actual_text(piece.actual)}>> BDC")
         text.setFont(piece.font, line.size)
         text.setTextOrigin(x, y)
         text._code.append(text._formatText(piece.text))
-        text._code.append("EMC")
+        if marked:
+            text._code.append("EMC")
         x += piece.width
     canvas.drawText(text)
 
