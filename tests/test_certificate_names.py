@@ -283,3 +283,40 @@ def test_a_laptop_with_only_the_bundled_fonts_prints_every_name(tmp_path):
     embedded = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     assert "NotoSerifTamil-Bold" in embedded and "NotoSerifEthiopic-Bold" in embedded
     assert "NotoSerifCJKsc-Bold" in embedded
+
+
+def test_skip_missing_prints_the_others_and_says_so_honestly(db, demo_path, tmp_path):
+    """Seen: under --skip-missing the refusal still said "Nothing was printed" when the others
+    were."""
+    from sqlalchemy import select
+
+    from hms_desktop.data.models import Enrolment, Pupil
+
+    from .conftest import MONDAY, whole_class
+
+    group = whole_class(db).group_id
+    with db.transaction() as session:
+        pupil = session.scalars(
+            select(Pupil)
+            .join(Enrolment, Enrolment.pupil_id == Pupil.id)
+            .where(Enrolment.group_id == group)
+        ).first()
+        pupil.given_name = NOBODY_HAS
+    db.close()
+    out = tmp_path / "term.pdf"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "hms_desktop", "certificates", "--db", str(demo_path)),
+            *("--group", group, "--template", "recognition", "--out", str(out)),
+            *("--date", MONDAY.isoformat(), "--skip-missing"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the Kawi script" in result.stderr and "Noto Sans Kawi" in result.stderr
+    assert "Nothing was printed" not in result.stderr + result.stdout
+    assert "Printed 29 certificates" in result.stdout and "1 pupil(s) left out" in result.stdout
+    assert len(PdfReader(out).pages) == 29
