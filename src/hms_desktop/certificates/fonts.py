@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools import unicodedata as script_data
@@ -241,7 +241,8 @@ def _refusal(script: str, run: str, bold: bool) -> str:
     )
 
 
-def font_runs(text: str, bold: bool = False) -> list[Run]:
+@lru_cache(maxsize=4096)
+def font_runs(text: str, bold: bool = False) -> tuple[Run, ...]:
     """Runs of text, each with a font that has every one of its characters."""
     out: list[Run] = []
     for script, run in split_runs(text):
@@ -249,7 +250,7 @@ def font_runs(text: str, bold: bool = False) -> list[Run]:
         if font is None:
             raise UnprintableText(_refusal(script, run, bold))
         out.append(Run(run, font.fontName, is_rtl(script)))
-    return out
+    return tuple(out)
 
 
 def coverage(text: str, bold: bool = False) -> Coverage:
