@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib import TTCollection, TTFont
+
+from hms_desktop.certificates.truetype import to_truetype
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
@@ -59,48 +59,6 @@ def _options() -> subset.Options:
     options.notdef_outline = True
     options.glyph_names = False
     return options
-
-
-def to_truetype(font: TTFont) -> None:
-    """Replace CFF outlines by quadratic TrueType ones (the fontTools otf2ttf recipe)."""
-    glyph_order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyf = newTable("glyf")
-    glyf.glyphOrder = glyph_order
-    glyf.glyphs = {}
-    for name in glyph_order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyf[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-    font["maxp"] = newTable("maxp")
-    maxp = font["maxp"]
-    maxp.tableVersion = 0x00010000
-    for field in [
-        "maxZones",
-        "maxTwilightPoints",
-        "maxStorage",
-        "maxFunctionDefs",
-        "maxInstructionDefs",
-        "maxStackElements",
-        "maxSizeOfInstructions",
-        "maxComponentElements",
-    ]:
-        setattr(maxp, field, 0)
-    maxp.maxZones = 1
-    font["head"].indexToLocFormat = 0
-    font["head"].glyphDataFormat = 0
-    post = font["post"]
-    post.formatType = 3.0
-    post.extraNames = []
-    post.mapping = {}
-    post.glyphOrder = None
-    font.sfntVersion = "\x00\x01\x00\x00"
-    font.recalcBBoxes = True
 
 
 def make_cjk() -> Path:

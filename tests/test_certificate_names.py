@@ -320,3 +320,18 @@ def test_skip_missing_prints_the_others_and_says_so_honestly(db, demo_path, tmp_
     assert "Nothing was printed" not in result.stderr + result.stdout
     assert "Printed 29 certificates" in result.stdout and "1 pupil(s) left out" in result.stdout
     assert len(PdfReader(out).pages) == 29
+
+
+def test_a_system_font_in_a_ttc_with_postscript_outlines_prints_a_script_the_bundle_lacks(
+    tmp_path,
+):
+    """Seen: the fallback read only .ttf, so Noto CJK (.ttc) and macOS .otf fonts were never
+    used. Korean is not bundled; Debian's fonts-noto-cjk has it in a .ttc with CFF outlines."""
+    if not list(Path("/usr/share/fonts/opentype/noto").glob("NotoSansCJK*.ttc")):
+        pytest.skip("fonts-noto-cjk is installed by `make system-deps`")
+    name = "김민준"
+    assert coverage(name).complete
+    pdf = render_batch([content(name)], tmp_path / "ko.pdf")
+    assert name in pdfium_pages(pdf)[0] and name in pdftotext_pages(pdf)[0]
+    embedded = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "CJK" in embedded

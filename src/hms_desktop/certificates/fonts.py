@@ -4,26 +4,33 @@ data (fontTools), then a bundled Noto font made for that script, then a font on 
 Bundled: Noto Serif for Latin (with Vietnamese, Yoruba, Polish, Turkish…), Greek and Cyrillic;
 Noto Serif Bengali, Tamil, Ethiopic and Hebrew; Noto Naskh Arabic; and a bold Noto Serif CJK
 subset for Chinese (and Japanese kana). A script none of them has is looked for in the system's
-fonts (TrueType outlines in .ttf, .otf or .ttc files); if none has it the name is refused, naming
+fonts (.ttf, .otf or .ttc; PostScript outlines converted in memory for just the letters needed);
+if none has it the name is refused, naming
 the script and a font to install, before anything is printed: a certificate never shows a box.
 
 ``coverage`` is the one rule the screens use too: the UI registers the bundled fonts with Qt and
 asks it which families can show a name.
 """
 
+import hashlib
 import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from io import BytesIO
 from pathlib import Path
 
+from fontTools import subset
 from fontTools import unicodedata as script_data
+from fontTools.ttLib import TTFont as FontToolsFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.paths import resource
+
+from .truetype import to_truetype
 
 _SERIF = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf")
 _CJK = ("NotoSerifCJKsc-Bold-Names.ttf", "NotoSerifCJKsc-Bold-Names.ttf")  # names print bold
@@ -162,29 +169,71 @@ def _font_folders() -> list[tuple[str, int]]:
 
 
 @cache
-def _system_fonts_with(ch: str) -> tuple[tuple[str, int], ...]:
-    """(file, index) of fonts on this computer that reportlab can embed and that have ``ch``.
-    Fonts with PostScript (CFF) outlines cannot be embedded by reportlab and are passed over."""
+def _system_fonts_with(ch: str) -> tuple[tuple[str, int, bool], ...]:
+    """(file, index, embeddable) of fonts on this computer that have ``ch``. reportlab embeds
+    only TrueType outlines; a font with PostScript (CFF) outlines is listed as not embeddable
+    and is converted for the letters a name needs (``_converted``)."""
     candidates = _fc_list(ch) if shutil.which("fc-list") else _font_folders()
-    usable = []
+    found = []
     for path, index in candidates:
         try:
             font = _load(path, f"SYS-{Path(path).stem}-{index}", index)
         except Exception:
+            found.append((path, index, False))
             continue
         if ord(ch) in font.face.charToGlyph:
-            usable.append((path, index))
-    return tuple(usable)
+            found.append((path, index, True))
+    return tuple(found)
 
 
-def system_font_for(text: str) -> TTFont | None:
+def _covers_cmap(cmap: dict[int, str], text: str) -> bool:
+    return all(ord(ch) in cmap for ch in _needed(text))
+
+
+def _converted(path: str, index: int, text: str) -> TTFont | None:
+    """A TrueType font, in memory, with just the letters of ``text`` from a CFF font file."""
+    try:
+        source = FontToolsFont(path, fontNumber=index)
+        if "CFF " not in source or not _covers_cmap(source.getBestCmap(), text):
+            return None
+        options = subset.Options()
+        options.hinting = False
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes={ord(ch) for ch in text} | {0x20})
+        subsetter.subset(source)
+        to_truetype(source)
+        data = BytesIO()
+        source.save(data)
+        data.seek(0)
+        name = f"SYS-{Path(path).stem}-{index}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+        font = TTFont(name, data)
+        pdfmetrics.registerFont(font)
+        return font
+    except Exception:
+        return None
+
+
+@lru_cache(maxsize=256)
+def system_font_for(text: str, bold: bool = False) -> TTFont | None:
     needed = _needed(text)
     if not needed:
         return None
-    for path, index in _system_fonts_with(needed[0]):
-        font = _load(path, f"SYS-{Path(path).stem}-{index}", index)
-        if covers(font, text):
-            return font
+    # A bold face first for bold text, a regular one otherwise.
+    candidates = sorted(
+        _system_fonts_with(needed[0]), key=lambda f: ("bold" in f[0].lower()) != bold
+    )
+    for path, index, embeddable in candidates:
+        if embeddable:
+            font = _load(path, f"SYS-{Path(path).stem}-{index}", index)
+            if covers(font, text):
+                return font
+    for path, index, embeddable in candidates:
+        if not embeddable:
+            font = _converted(path, index, text)
+            if font is not None:
+                return font
     return None
 
 
@@ -216,7 +265,7 @@ def _font_for(script: str, run: str, bold: bool) -> TTFont | None:
     for other in BUNDLED:
         if covers(bundled_font(other, bold), run):
             return bundled_font(other, bold)
-    return system_font_for(run)
+    return system_font_for(run, bold)
 
 
 def _refusal(script: str, run: str, bold: bool) -> str:
