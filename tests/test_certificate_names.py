@@ -335,3 +335,30 @@ def test_a_system_font_in_a_ttc_with_postscript_outlines_prints_a_script_the_bun
     assert name in pdfium_pages(pdf)[0] and name in pdftotext_pages(pdf)[0]
     embedded = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "CJK" in embedded
+
+
+@pytest.mark.parametrize("name", ["முருகன் செல்வராஜ்", "مريم الحسن", "নুসরাত রহমান"])
+def test_the_rule_under_the_name_clears_its_descenders(tmp_path, name):
+    pdf = render_batch([content(name)], tmp_path / "rule.pdf")
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        image = doc[0].render(scale=2).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    width, height = image.size
+    pixels = image.load()
+
+    def near(colour, target):
+        return all(abs(a - b) < 40 for a, b in zip(colour, target, strict=True))
+
+    navy, gold = (0x1F, 0x4E, 0x8C), (0xC9, 0x97, 0x00)
+    centre = range(width // 2 - 150, width // 2 + 150)
+    rule = next(
+        y
+        for y in range(height // 3, height * 2 // 3)
+        if sum(near(pixels[x, y], gold) for x in centre) > 250
+    )
+    navy_rows = [
+        y for y in range(height // 4, rule + 20) if any(near(pixels[x, y], navy) for x in centre)
+    ]
+    assert navy_rows and max(navy_rows) < rule - 1  # the name ends above the rule

@@ -172,7 +172,7 @@ def draw_certificate(canvas: Canvas, item: CertificateContent) -> None:
     for line in lines:
         y -= line.size * 1.02
         draw_centred(canvas, line, width / 2, y)
-        y -= line.size * 0.25
+        y += min(line.descent, -line.size * 0.25)  # the rule clears Tamil and Arabic descenders
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1)
     canvas.line(width / 2 - 180, y - 6, width / 2 + 180, y - 6)

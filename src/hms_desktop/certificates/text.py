@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from bidi import get_display
 from reportlab.lib.abag import ABag
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.pdfgen.canvas import Canvas
 
@@ -50,6 +50,7 @@ class Line:
     pieces: tuple[Piece, ...]  # left to right
     size: float
     width: float
+    descent: float  # how far below the baseline its fonts may draw (negative)
 
 
 def bidi_levels(text: str) -> list[int]:
@@ -122,7 +123,8 @@ def shape_line(text: str, size: float, bold: bool = False) -> Line:
     pieces = tuple(
         _shape(run.text, run.font, size, level % 2 == 1) for run, level in _visual_runs(text, bold)
     )
-    return Line(text, pieces, size, sum(p.width for p in pieces))
+    descent = min((getFont(p.font).face.descent * size / 1000 for p in pieces), default=0.0)
+    return Line(text, pieces, size, sum(p.width for p in pieces), descent)
 
 
 def _actual_text(text: str) -> str:
