@@ -27,6 +27,8 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.pdfgen.canvas import Canvas
 
+from hms_desktop.domain.names import written_unspaced
+
 from .fonts import Run, font_runs
 
 # Standard, discretionary and historical ligatures are optional: off for text that is a name.
@@ -169,9 +171,11 @@ def _greedy(widths: list[float], space: float, limit: float) -> list[int]:
 @lru_cache(maxsize=1024)
 def wrap(text: str, size: float, width: float, bold: bool = False) -> tuple[Line, ...]:
     """``text`` in as few lines as fit ``width``, broken so the lines are as even as can be."""
-    words = text.split(" ")
+    words, joiner = text.split(" "), " "
+    if len(words) == 1 and written_unspaced(text):  # a long Chinese name breaks between letters
+        words, joiner = list(text), ""
     widths = [shape_line(w, size, bold).width if w else 0.0 for w in words]
-    space = shape_line(" ", size, bold).width
+    space = shape_line(" ", size, bold).width if joiner else 0.0
     lines = len(_greedy(widths, space, width))
     low, high = max(widths), width
     for _ in range(12):  # the narrowest measure that still needs no more lines
@@ -181,4 +185,4 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> tuple[Line
         else:
             low = middle
     starts = [*_greedy(widths, space, high), len(words)]
-    return tuple(shape_line(" ".join(words[a:b]), size, bold) for a, b in pairwise(starts))
+    return tuple(shape_line(joiner.join(words[a:b]), size, bold) for a, b in pairwise(starts))

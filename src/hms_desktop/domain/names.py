@@ -9,14 +9,15 @@ from fontTools import unicodedata as script_data
 _UNSPACED_SCRIPTS = {"Hani", "Hira", "Kana", "Hang", "Bopo"}
 
 
-def _written_unspaced(text: str) -> bool:
+def written_unspaced(text: str) -> bool:
+    """True for text in scripts written without spaces between words (Chinese, Japanese…)."""
     scripts = {script_data.script(ch) for ch in text} - {"Zyyy", "Zinh", "Zzzz"}
     return bool(scripts) and scripts <= _UNSPACED_SCRIPTS
 
 
 def display_name(given: str, family: str, preferred: str | None, family_first: bool) -> str:
     first = preferred or given
-    if family_first and _written_unspaced(family + first):
+    if family_first and written_unspaced(family + first):
         return f"{family}{first}"
     return f"{family} {first}" if family_first else f"{first} {family}"
 
