@@ -367,3 +367,17 @@ def test_the_rule_under_the_name_clears_its_descenders(tmp_path, name):
         y for y in range(height // 4, rule + 20) if any(near(pixels[x, y], navy) for x in centre)
     ]
     assert navy_rows and max(navy_rows) < rule - 1  # the name ends above the rule
+
+
+def test_without_fontconfig_the_usual_font_folders_are_searched(monkeypatch):
+    """Windows, macOS or a Linux without fc-list: font files are found in the usual folders,
+    .ttc collections included."""
+    import shutil
+
+    from hms_desktop.certificates import fonts
+
+    if not Path("/usr/share/fonts").is_dir():
+        pytest.skip("no system font folder here")
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    found = fonts._system_fonts_with.__wrapped__("Ա")  # Armenian: in no bundled font
+    assert any(embeddable for _path, _index, embeddable in found)

@@ -150,22 +150,34 @@ def _fc_list(ch: str) -> list[tuple[str, int]]:
 
 
 def _font_folders() -> list[tuple[str, int]]:
-    """Without fontconfig (Windows, macOS): every font file in the usual folders."""
+    """Without fontconfig (Windows, macOS, a bare Linux): every font file in the usual folders."""
     found = []
     for folder in (
         Path("C:/Windows/Fonts"),
         Path("/Library/Fonts"),
         Path("/System/Library/Fonts"),
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
         Path.home() / "Library" / "Fonts",
+        Path.home() / ".local" / "share" / "fonts",
         Path.home() / ".fonts",
     ):
         if folder.is_dir():
-            for path in sorted(folder.iterdir()):
+            for path in sorted(folder.rglob("*")):
                 if path.suffix.lower() in (".ttf", ".otf"):
                     found.append((str(path), 0))
                 elif path.suffix.lower() == ".ttc":
-                    found.extend((str(path), i) for i in range(4))
+                    found.extend((str(path), i) for i in range(_fonts_in_collection(path)))
     return found
+
+
+def _fonts_in_collection(path: Path) -> int:
+    try:
+        with path.open("rb") as file:
+            header = file.read(12)
+        return int.from_bytes(header[8:12], "big") if header[:4] == b"ttcf" else 1
+    except OSError:
+        return 0
 
 
 @cache
