@@ -106,10 +106,10 @@ def _centred(canvas: Canvas, text: str, size: float, y: float, color, bold=False
     draw_centred(canvas, shape_line(text, size, bold), PAGE[0] / 2, y)
 
 
-def _shared_page(canvas: Canvas, template: Template) -> None:
-    """Everything a template's pages share, drawn once per PDF as a form and placed on each."""
+def _shared_page(canvas: Canvas, template: Template, drawn: set[str]) -> None:
+    """Everything a template's pages share, drawn once per PDF as a form and placed on each;
+    ``drawn`` holds the forms this PDF already has."""
     name = f"hms-{template.value}"
-    drawn = canvas.__dict__.setdefault("_hms_forms", set())
     if name not in drawn:
         width, height = PAGE
         canvas.beginForm(name)
@@ -163,9 +163,9 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float) -> None:
     canvas.restoreState()
 
 
-def draw_certificate(canvas: Canvas, item: CertificateContent) -> None:
+def draw_certificate(canvas: Canvas, item: CertificateContent, forms: set[str]) -> None:
     width, _height = PAGE
-    _shared_page(canvas, item.template)
+    _shared_page(canvas, item.template, forms)
     lines = fitted_name(item.pupil_name)
     canvas.setFillColor(NAVY)
     y = NAME_TOP
@@ -225,12 +225,13 @@ def render_batch(
         canvas = Canvas(tmp, pagesize=PAGE, invariant=1)
         canvas.setTitle(f"{SERVICE_NAME} certificates")
         canvas.setAuthor(SERVICE_NAME)
+        forms: set[str] = set()
         for n, item in enumerate(items, start=1):
             if cancelled is not None and cancelled():
                 raise Cancelled(
                     f"Printing was cancelled after {n - 1} of {len(items)}; no file was saved."
                 )
-            draw_certificate(canvas, item)
+            draw_certificate(canvas, item, forms)
             canvas.showPage()
             if progress is not None:
                 progress(n, len(items))
