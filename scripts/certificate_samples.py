@@ -1,4 +1,5 @@
-"""A sample sheet of certificates with names in every supported script, rendered to PNG.
+"""A sample sheet of certificates with names in every supported script, rendered to PNG, and the
+same pages at full size in OUT_DIR/pages/ (not committed) to look at closely.
 
 Usage: python scripts/certificate_samples.py OUT_DIR   (needs pdftoppm, from poppler-utils)
 """
@@ -29,9 +30,18 @@ SAMPLES = (
     ),
     ("নুসরাত রহমান", Template.ACHIEVEMENT, "has reached Stage 1 on Flute"),
     ("مريم الحسن", Template.ACHIEVEMENT, "has reached Stage 3 on Clarinet"),
-    ("חיה פרידמן", Template.EXAM, "has passed Initial Piano with Distinction"),
+    ("יוסף כהן", Template.EXAM, "has passed Initial Piano with Distinction"),
+    ("முருகன் செல்வராஜ்", Template.ENSEMBLE, "for playing in the Hackney Youth Orchestra, 2026–27"),
     (
-        "Chukwuemeka Ọnwụbụ-Nwachukwu Babátúndé Akínwùmí Ifeanyi",
+        "ሰላም ተስፋዬ",
+        Template.RECOGNITION,
+        "for outstanding effort and commitment in Voice lessons, Autumn term 2026",
+    ),
+    ("王小明", Template.ACHIEVEMENT, "has reached Stage 4 on Violin"),
+    ("Ελένη Παπαδοπούλου", Template.EXAM, "has passed Grade 5 Flute with Merit"),
+    (
+        "Chukwuemeka Ọnwụbụ-Nwachukwu Babátúndé Akínwùmí Ifeanyichukwu Oluwaseun Adéwálé Okonkwo-"
+        "Ọ̀ṣúntókìí Babajide Chinedu",
         Template.RECOGNITION,
         "for outstanding effort and commitment in Trombone lessons, Autumn term 2026",
     ),
@@ -55,6 +65,9 @@ def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = render_batch(items, Path(tmp) / "certificate-samples.pdf")
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), f"{tmp}/page"], check=True)
+        if "--pages" in sys.argv:
+            (out / "pages").mkdir(exist_ok=True)
+            subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), f"{out}/pages/p"], check=True)
         pages = [Image.open(p) for p in sorted(Path(tmp).glob("page-*.png"))]
         w, h = pages[0].size
         sheet = Image.new("RGB", (w * 2 + 30, (h + 10) * ((len(pages) + 1) // 2) + 10), "white")
@@ -65,4 +78,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/certificates"))
+    folders = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(Path(folders[0] if folders else "docs/certificates"))

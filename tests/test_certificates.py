@@ -184,19 +184,29 @@ def test_pupils_without_a_level_are_listed_before_anything_is_printed(db):
     assert len(plan.ready) + len(plan.missing) == 30
 
 
-@pytest.mark.parametrize("length", [13, 40, 80, MAX_NAME])
-def test_long_names_shrink_to_fit_inside_the_border(length):
-    from hms_desktop.certificates.render import NAME_SIZES, TEXT_WIDTH, fitted_name
+@pytest.mark.parametrize("length", [13, 40, 80, 100, MAX_NAME])
+def test_long_names_fit_inside_the_border_never_smaller_than_the_wording(length):
+    from hms_desktop.certificates.render import BODY_SIZE, NAME_SIZES, NAME_WIDTH, fitted_name
 
     name = ("Chukwuemeka Ọnwụbụ-Nwachukwu Babátúndé Akínwùmí " * 4)[:length].strip()
-    para = fitted_name(name)
-    para.wrap(TEXT_WIDTH, 1000)
-    lines = para.blPara.lines
-    assert len(lines) <= 2
-    widths = [TEXT_WIDTH - getattr(line, "extraSpace", 0) for line in lines]
-    assert all(w <= TEXT_WIDTH + 0.01 for w in widths)
-    size = para.style.fontSize
-    assert size == NAME_SIZES[0] if length <= 13 else NAME_SIZES[-1] <= size < NAME_SIZES[0]
+    lines = fitted_name(name)
+    assert 1 <= len(lines) <= 2
+    assert " ".join(line.text for line in lines) == name
+    assert all(line.width <= NAME_WIDTH for line in lines)
+    size = lines[0].size
+    assert size >= BODY_SIZE  # seen: 120 characters dropped to 14 pt, below the 18 pt wording
+    assert size == NAME_SIZES[0] if length <= 13 else BODY_SIZE <= size < NAME_SIZES[0]
+
+
+def test_the_wording_never_leaves_a_word_alone_on_its_last_line():
+    from hms_desktop.certificates.render import BODY_SIZE, TEXT_WIDTH
+    from hms_desktop.certificates.text import wrap
+
+    wording = "for outstanding effort and commitment in Trombone lessons, Autumn term 2026"
+    lines = wrap(wording, BODY_SIZE, TEXT_WIDTH)
+    assert len(lines) == 2  # seen: "…Autumn term" / "2026"
+    assert len(lines[-1].text.split()) >= 3
+    assert " ".join(line.text for line in lines) == wording
 
 
 def test_the_qr_code_reads_back_the_serial_and_verification_code(tmp_path):

@@ -167,7 +167,8 @@ def _certificates(args: argparse.Namespace) -> int:
         issued = print_certificates(db, plan, args.out, on)
     finally:
         db.close()
-    print(f"Printed {len(issued)} certificates to {args.out}")
+    left_out = f"; {len(plan.missing)} pupil(s) left out, listed above" if plan.missing else ""
+    print(f"Printed {len(issued)} certificates to {args.out}{left_out}")
     return 0
 
 

@@ -1,32 +1,55 @@
-"""Choosing a font for every character of a name, from the font's own cmap table.
+"""Which font prints and shows each part of a name: the script of every character from Unicode
+data (fontTools), then a bundled Noto font made for that script, then a font on this computer.
 
-Bundled Noto fonts cover Latin (with Vietnamese, Yoruba, Polish, Turkish…), Bengali, Arabic and
-Hebrew; text is split into runs by script and each run gets the font made for it. A character
-no bundled font has is looked for in the system's fonts; if none has it the name is refused
-before anything is printed: a certificate never shows a box.
+Bundled: Noto Serif for Latin (with Vietnamese, Yoruba, Polish, Turkish…), Greek and Cyrillic;
+Noto Serif Bengali, Tamil, Ethiopic and Hebrew; Noto Naskh Arabic; and a bold Noto Serif CJK
+subset for Chinese (and Japanese kana). A script none of them has is looked for in the system's
+fonts (.ttf, .otf or .ttc; PostScript outlines converted in memory for just the letters needed);
+if none has it the name is refused, naming
+the script and a font to install, before anything is printed: a certificate never shows a box.
+
+``coverage`` is the one rule the screens use too: the UI registers the bundled fonts with Qt and
+asks it which families can show a name.
 """
 
+import hashlib
 import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from io import BytesIO
 from pathlib import Path
 
+from fontTools import subset
+from fontTools import unicodedata as script_data
+from fontTools.ttLib import TTFont as FontToolsFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.paths import resource
 
-# script → (regular, bold) bundled font files
+from .truetype import to_truetype
+
+_SERIF = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf")
+_CJK = ("NotoSerifCJKsc-Bold-Names.ttf", "NotoSerifCJKsc-Bold-Names.ttf")  # names print bold
+# ISO 15924 script code → (regular, bold) bundled font files
 BUNDLED: dict[str, tuple[str, str]] = {
-    "latin": ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf"),
-    "bengali": ("NotoSerifBengali-Regular.ttf", "NotoSerifBengali-Bold.ttf"),
-    "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-    "hebrew": ("NotoSerifHebrew-Regular.ttf", "NotoSerifHebrew-Bold.ttf"),
+    "Latn": _SERIF,
+    "Grek": _SERIF,
+    "Cyrl": _SERIF,
+    "Beng": ("NotoSerifBengali-Regular.ttf", "NotoSerifBengali-Bold.ttf"),
+    "Arab": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    "Hebr": ("NotoSerifHebrew-Regular.ttf", "NotoSerifHebrew-Bold.ttf"),
+    "Taml": ("NotoSerifTamil-Regular.ttf", "NotoSerifTamil-Bold.ttf"),
+    "Ethi": ("NotoSerifEthiopic-Regular.ttf", "NotoSerifEthiopic-Bold.ttf"),
+    "Hani": _CJK,
+    "Hira": _CJK,
+    "Kana": _CJK,
 }
-RTL_SCRIPTS = {"arabic", "hebrew"}
+# Scripts whose letters belong to whatever script surrounds them.
+_NEUTRAL_SCRIPTS = {"Zyyy", "Zinh", "Zzzz"}
 # Joiners and direction marks shape text but are never drawn.
 INVISIBLE = {"\u200c", "\u200d", "\u200e", "\u200f", "\u2066", "\u2067", "\u2068", "\u2069"}
 
@@ -39,28 +62,33 @@ class UnprintableText(HmsError):
 class Run:
     text: str
     font: str  # registered reportlab font name
-    rtl: bool
+    rtl: bool  # the script is written right to left
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What it takes to show a piece of text on this computer."""
+
+    families: tuple[str, ...]  # font families that together have every letter, bundled first
+    missing_scripts: tuple[str, ...]  # scripts (by name) no font here has
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_scripts
 
 
 def script_of(ch: str) -> str | None:
-    """The script a character belongs to, or None for spaces, marks and punctuation."""
-    cp = ord(ch)
-    if 0x0980 <= cp <= 0x09FF:
-        return "bengali"
-    if (
-        0x0600 <= cp <= 0x06FF
-        or 0x0750 <= cp <= 0x077F
-        or 0x08A0 <= cp <= 0x08FF
-        or 0xFB50 <= cp <= 0xFDFF
-        or 0xFE70 <= cp <= 0xFEFF
-    ):
-        return "arabic"
-    if 0x0590 <= cp <= 0x05FF or 0xFB1D <= cp <= 0xFB4F:
-        return "hebrew"
-    category = unicodedata.category(ch)
-    if category[0] in "LN":
-        return "latin"
-    return None  # spaces, combining marks, punctuation: follow their neighbours
+    """The ISO 15924 script code of a character, or None for spaces, marks and punctuation."""
+    code = script_data.script(ch)
+    return None if code in _NEUTRAL_SCRIPTS else code
+
+
+def script_name(code: str) -> str:
+    return script_data.script_name(code, default=code)
+
+
+def is_rtl(code: str) -> bool:
+    return script_data.script_horizontal_direction(code, default="LTR") == "RTL"
 
 
 def _font_path(filename: str) -> Path:
@@ -68,72 +96,156 @@ def _font_path(filename: str) -> Path:
 
 
 @cache
-def _load(path: str, name: str) -> TTFont:
-    font = TTFont(name, path)
+def _load(path: str, name: str, index: int = 0) -> TTFont:
+    font = TTFont(name, path, subfontIndex=index)
     pdfmetrics.registerFont(font)
     return font
 
 
 def bundled_font(script: str, bold: bool) -> TTFont:
-    filename = BUNDLED[script][1 if bold else 0]
+    filename = BUNDLED.get(script, _SERIF)[1 if bold else 0]
     name = f"HMS-{filename.removesuffix('.ttf')}"
     return _load(str(_font_path(filename)), name)
 
 
+def family_of(font: TTFont) -> str:
+    family = font.face.familyName
+    return family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
+
+
+def _needed(text: str) -> list[str]:
+    return [ch for ch in text if ch not in INVISIBLE and not ch.isspace()]
+
+
 def covers(font: TTFont, text: str) -> bool:
     cmap = font.face.charToGlyph
-    return all(ord(ch) in cmap for ch in text if ch not in INVISIBLE and not ch.isspace())
+    return all(ord(ch) in cmap for ch in _needed(text))
 
 
 def missing_from(font: TTFont, text: str) -> set[str]:
     cmap = font.face.charToGlyph
-    return {ch for ch in text if ch not in INVISIBLE and not ch.isspace() and ord(ch) not in cmap}
+    return {ch for ch in _needed(text) if ord(ch) not in cmap}
 
 
-@cache
-def _system_fonts_with(ch: str) -> tuple[str, ...]:
-    """TrueType files on this computer whose cmap has ``ch`` (fontconfig where available)."""
+def _fc_list(ch: str) -> list[tuple[str, int]]:
     fc_list = shutil.which("fc-list")
-    if fc_list:
-        try:
-            out = subprocess.run(
-                [fc_list, f":charset={ord(ch):x}", "file"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        files = sorted({line.split(":")[0].strip() for line in out.splitlines()})
-        return tuple(f for f in files if f.lower().endswith(".ttf"))
+    if not fc_list:
+        return []
+    try:
+        out = subprocess.run(
+            [fc_list, "--format", "%{file}\t%{index}\n", f":charset={ord(ch):x}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = []
+    for line in out.splitlines():
+        path, _, index = line.partition("\t")
+        if path.strip():
+            found.append((path.strip(), int(index) if index.strip().isdigit() else 0))
+    return sorted(set(found))
+
+
+def _font_folders() -> list[tuple[str, int]]:
+    """Without fontconfig (Windows, macOS, a bare Linux): every font file in the usual folders."""
     found = []
     for folder in (
         Path("C:/Windows/Fonts"),
         Path("/Library/Fonts"),
         Path("/System/Library/Fonts"),
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        Path.home() / "Library" / "Fonts",
+        Path.home() / ".local" / "share" / "fonts",
         Path.home() / ".fonts",
     ):
-        for path in folder.glob("*.ttf") if folder.is_dir() else ():
-            try:
-                if ord(ch) in TTFont(f"probe-{path.stem}", str(path)).face.charToGlyph:
-                    found.append(str(path))
-            except Exception:
-                continue
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.suffix.lower() in (".ttf", ".otf"):
+                    found.append((str(path), 0))
+                elif path.suffix.lower() == ".ttc":
+                    found.extend((str(path), i) for i in range(_fonts_in_collection(path)))
+    return found
+
+
+def _fonts_in_collection(path: Path) -> int:
+    try:
+        with path.open("rb") as file:
+            header = file.read(12)
+        return int.from_bytes(header[8:12], "big") if header[:4] == b"ttcf" else 1
+    except OSError:
+        return 0
+
+
+@cache
+def _system_fonts_with(ch: str) -> tuple[tuple[str, int, bool], ...]:
+    """(file, index, embeddable) of fonts on this computer that have ``ch``. reportlab embeds
+    only TrueType outlines; a font with PostScript (CFF) outlines is listed as not embeddable
+    and is converted for the letters a name needs (``_converted``)."""
+    candidates = _fc_list(ch) if shutil.which("fc-list") else _font_folders()
+    found = []
+    for path, index in candidates:
+        try:
+            font = _load(path, f"SYS-{Path(path).stem}-{index}", index)
+        except Exception:
+            found.append((path, index, False))
+            continue
+        if ord(ch) in font.face.charToGlyph:
+            found.append((path, index, True))
     return tuple(found)
 
 
-def system_font_for(text: str) -> TTFont | None:
-    needed = [ch for ch in text if ch not in INVISIBLE and not ch.isspace()]
+def _covers_cmap(cmap: dict[int, str], text: str) -> bool:
+    return all(ord(ch) in cmap for ch in _needed(text))
+
+
+def _converted(path: str, index: int, text: str) -> TTFont | None:
+    """A TrueType font, in memory, with just the letters of ``text`` from a CFF font file."""
+    try:
+        source = FontToolsFont(path, fontNumber=index)
+        if "CFF " not in source or not _covers_cmap(source.getBestCmap(), text):
+            return None
+        options = subset.Options()
+        options.hinting = False
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes={ord(ch) for ch in text} | {0x20})
+        subsetter.subset(source)
+        to_truetype(source)
+        data = BytesIO()
+        source.save(data)
+        data.seek(0)
+        name = f"SYS-{Path(path).stem}-{index}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+        font = TTFont(name, data)
+        pdfmetrics.registerFont(font)
+        return font
+    except Exception:
+        return None
+
+
+@lru_cache(maxsize=256)
+def system_font_for(text: str, bold: bool = False) -> TTFont | None:
+    needed = _needed(text)
     if not needed:
         return None
-    for path in _system_fonts_with(needed[0]):
-        try:
-            font = _load(path, f"SYS-{Path(path).stem}")
-        except Exception:
-            continue
-        if covers(font, text):
-            return font
+    # A bold face first for bold text, a regular one otherwise.
+    candidates = sorted(
+        _system_fonts_with(needed[0]), key=lambda f: ("bold" in f[0].lower()) != bold
+    )
+    for path, index, embeddable in candidates:
+        if embeddable:
+            font = _load(path, f"SYS-{Path(path).stem}-{index}", index)
+            if covers(font, text):
+                return font
+    for path, index, embeddable in candidates:
+        if not embeddable:
+            font = _converted(path, index, text)
+            if font is not None:
+                return font
     return None
 
 
@@ -154,7 +266,7 @@ def split_runs(text: str) -> list[tuple[str, str]]:
             runs.append([script, leading + ch])
             leading = ""
     if leading:
-        runs.append(["latin", leading])
+        runs.append(["Latn", leading])
     return [(script, run) for script, run in runs]
 
 
@@ -165,20 +277,52 @@ def _font_for(script: str, run: str, bold: bool) -> TTFont | None:
     for other in BUNDLED:
         if covers(bundled_font(other, bold), run):
             return bundled_font(other, bold)
-    return system_font_for(run)
+    return system_font_for(run, bold)
 
 
-def font_runs(text: str, bold: bool = False) -> list[Run]:
+def _refusal(script: str, run: str, bold: bool) -> str:
+    missing = sorted(missing_from(bundled_font(script, bold), run))
+    unassigned = [
+        ch for ch in missing if unicodedata.category(ch) == "Cn" and script_of(ch) is None
+    ]
+    if unassigned:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in unassigned[:5])
+        return (
+            f"No font on this computer can print {shown}: it is not a letter in Unicode "
+            "(check the name in the school's records)"
+        )
+    name = script_name(script)
+    cjk = script in ("Hani", "Hira", "Kana", "Hang")
+    suggestion = "Noto Sans CJK" if cjk else f"Noto Sans {name}"
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:3])
+    return (
+        f"No font on this computer can print the {name} script ({shown}). The name is right: "
+        f"install a font for {name}, such as {suggestion} (free from fonts.google.com/noto), "
+        "then print again"
+    )
+
+
+@lru_cache(maxsize=4096)
+def font_runs(text: str, bold: bool = False) -> tuple[Run, ...]:
     """Runs of text, each with a font that has every one of its characters."""
     out: list[Run] = []
     for script, run in split_runs(text):
         font = _font_for(script, run, bold)
         if font is None:
-            missing = sorted(missing_from(bundled_font(script, bold), run))
-            shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
-            raise UnprintableText(
-                f"No font on this computer can print {shown}. Nothing was printed: correct the "
-                "name, or install a font that has these letters."
-            )
-        out.append(Run(run, font.fontName, script in RTL_SCRIPTS))
-    return out
+            raise UnprintableText(_refusal(script, run, bold))
+        out.append(Run(run, font.fontName, is_rtl(script)))
+    return tuple(out)
+
+
+def coverage(text: str, bold: bool = False) -> Coverage:
+    """Which font families can show ``text`` here, or which scripts nothing here can show."""
+    families: list[str] = []
+    missing: list[str] = []
+    for script, run in split_runs(text):
+        font = _font_for(script, run, bold)
+        if font is None:
+            known = any(script_of(ch) for ch in _needed(run))
+            missing.append(script_name(script) if known else "Unknown")
+        elif family_of(font) not in families:
+            families.append(family_of(font))
+    return Coverage(tuple(families), tuple(dict.fromkeys(missing)))

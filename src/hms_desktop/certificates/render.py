@@ -1,8 +1,8 @@
 """Drawing certificates with reportlab: A4 landscape, one page each, one PDF per batch.
 
-Names are shaped (HarfBuzz via reportlab's shaping support) so Bengali vowel signs sit right and
-Arabic and Hebrew join and run right to left. The file appears only when the batch is complete:
-a cancelled or failed batch leaves nothing half-written on disk.
+Every line of text goes through .text (bidi order, HarfBuzz shaping without optional ligatures,
+/ActualText); what a template's pages share is drawn once per PDF as a form. The file appears
+only when the batch is complete: a cancelled or failed batch leaves nothing half-written on disk.
 """
 
 import os
@@ -10,77 +10,56 @@ import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.paths import resource
 
-from .content import SERVICE_NAME, BadCertificate, CertificateContent, check_batch
-from .fonts import font_runs
+from .content import SERVICE_NAME, BadCertificate, CertificateContent, Template, check_batch
+from .text import Line, draw_centred, shape_line, wrap
 
 PAGE = landscape(A4)
 NAVY = HexColor("#1f4e8c")
 GOLD = HexColor("#c99700")
 INK = HexColor("#222222")
-NAME_SIZES = tuple(range(44, 13, -2))  # 14 pt only for the longest names
+GREY = HexColor("#666666")
+BODY_SIZE = 18  # the wording; a name is never printed smaller
+NAME_SIZES = tuple(range(44, BODY_SIZE - 1, -2))
+ONE_LINE_SMALLEST = 28  # below this a long name reads better on two lines at a larger size
 TEXT_WIDTH = PAGE[0] - 2 * 110
+NAME_WIDTH = PAGE[0] - 2 * 56  # mid-page, between the borders (the corners are higher up)
+NAME_TOP = PAGE[1] - 232  # where the name's first line starts: below "is presented to"
+FOOT = 92
 
 
 class Cancelled(HmsError):
     pass
 
 
-def markup(text: str, bold: bool = False) -> tuple[str, bool]:
-    """Paragraph markup giving each script run its own font; True if the text is right-to-left."""
-    runs = font_runs(text, bold=bold)
-    rtl_chars = sum(len(r.text) for r in runs if r.rtl)
-    parts = [f'<font name="{r.font}">{escape(r.text)}</font>' for r in runs]
-    return "".join(parts), rtl_chars > len(text) / 2
-
-
-def _paragraph(text: str, size: float, bold: bool = False, color=INK) -> Paragraph:
-    body, rtl = markup(text, bold)
-    style = ParagraphStyle(
-        "cert",
-        fontName=font_runs(text[:1] or " ", bold)[0].font,
-        fontSize=size,
-        leading=size * 1.25,
-        alignment=TA_CENTER,
-        textColor=color,
-        shaping=1,
-        wordWrap="RTL" if rtl else None,
-    )
-    return Paragraph(body, style)
-
-
-def _draw_centered(canvas: Canvas, para: Paragraph, top: float) -> float:
-    _w, h = para.wrap(TEXT_WIDTH, PAGE[1])
-    para.drawOn(canvas, (PAGE[0] - TEXT_WIDTH) / 2, top - h)
-    return top - h
-
-
-def fitted_name(name: str) -> Paragraph:
-    """The largest size at which the name fits on one line; long names go down to 14 pt and,
-    at the very last, onto two lines at 14 pt; never past the border."""
-    # Start from the unshaped width (close for every script), then confirm with the shaped text.
-    width = sum(stringWidth(r.text, r.font, NAME_SIZES[0]) for r in font_runs(name, True))
-    start = min(NAME_SIZES[0], int(NAME_SIZES[0] * TEXT_WIDTH / max(width, 1)) // 2 * 2 + 2)
-    para = None
-    for size in (s for s in NAME_SIZES if s <= start):
-        para = _paragraph(name, size, bold=True, color=NAVY)
-        para.wrap(TEXT_WIDTH, PAGE[1])
-        if len(para.blPara.lines) == 1:
-            return para
-    return para or _paragraph(name, NAME_SIZES[-1], bold=True, color=NAVY)
+def fitted_name(name: str) -> tuple[Line, ...]:
+    """The name at the largest size that fits: one line down to 28 pt, then two lines, never
+    below the body text; only a name with no space to break at goes smaller to stay inside."""
+    for size in NAME_SIZES:
+        lines = wrap(name, size, NAME_WIDTH, True)
+        if len(lines) == 1 and lines[0].width <= NAME_WIDTH:
+            if size >= ONE_LINE_SMALLEST:
+                return lines
+            break
+    for size in NAME_SIZES:
+        lines = wrap(name, size, NAME_WIDTH, True)
+        if len(lines) <= 2 and all(line.width <= NAME_WIDTH for line in lines):
+            return lines
+    size = NAME_SIZES[-1]
+    while size > 6:
+        lines = wrap(name, size, NAME_WIDTH, True)
+        if all(line.width <= NAME_WIDTH for line in lines):
+            return lines
+        size -= 1
+    return lines
 
 
 @cache
@@ -98,9 +77,11 @@ def _artwork(canvas: Canvas) -> None:
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1)
     canvas.rect(30, 30, width - 60, height - 60)
-    corner = _artwork_file("corner.png")
-    size, inset = 90, 14
-    # The corner artwork curls at its top-left; mirror it into the other three corners.
+    corner, note = _artwork_file("corner.png"), _artwork_file("note.png")
+    # The corner curls at its top-left, inside the gold border; it is mirrored into the other
+    # three corners, while its note is drawn the right way up in each.
+    size, inset = 80, 34
+    note_box = (50 / 200 * size, 40 / 200 * size, 44 / 200 * size)  # x, y from the corner; side
     for x, y, sx, sy in (
         (inset, height - inset, 1, 1),
         (width - inset, height - inset, -1, 1),
@@ -112,8 +93,40 @@ def _artwork(canvas: Canvas) -> None:
         canvas.scale(sx, sy)
         canvas.drawImage(corner, 0, -size, size, size, mask="auto")
         canvas.restoreState()
+        nx, ny, side = note_box
+        left = x + nx if sx > 0 else x - nx - side
+        bottom = y - ny - side if sy > 0 else y + ny
+        canvas.drawImage(note, left, bottom, side, side, mask="auto")
     emblem = _artwork_file("emblem.png")
     canvas.drawImage(emblem, width / 2 - 36, height - 128, 72, 72, mask="auto")
+
+
+def _centred(canvas: Canvas, text: str, size: float, y: float, color, bold=False) -> None:
+    canvas.setFillColor(color)
+    draw_centred(canvas, shape_line(text, size, bold), PAGE[0] / 2, y)
+
+
+def _shared_page(canvas: Canvas, template: Template, drawn: set[str]) -> None:
+    """Everything a template's pages share, drawn once per PDF as a form and placed on each;
+    ``drawn`` holds the forms this PDF already has."""
+    name = f"hms-{template.value}"
+    if name not in drawn:
+        width, height = PAGE
+        canvas.beginForm(name)
+        _artwork(canvas)
+        _centred(canvas, SERVICE_NAME.upper(), 13, height - 149, GOLD)
+        _centred(canvas, template.title, 34, height - 194, INK, bold=True)
+        _centred(canvas, "is presented to", 15, height - 224, INK)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.8)
+        canvas.line(110, FOOT + 34, 330, FOOT + 34)
+        canvas.line(width - 330, FOOT + 34, width - 110, FOOT + 34)
+        for x, label in ((220, "Tutor"), (width - 220, "Date")):
+            canvas.setFillColor(GREY)
+            draw_centred(canvas, shape_line(label, 9), x, FOOT + 3)
+        canvas.endForm()
+        drawn.add(name)
+    canvas.doForm(name)
 
 
 QR_SIZE = 62
@@ -150,46 +163,37 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float) -> None:
     canvas.restoreState()
 
 
-def draw_certificate(canvas: Canvas, item: CertificateContent) -> None:
-    width, height = PAGE
-    _artwork(canvas)
-    top = height - 136
-    top = _draw_centered(canvas, _paragraph(SERVICE_NAME.upper(), 13, color=GOLD), top)
-    top = _draw_centered(canvas, _paragraph(item.template.title, 34, bold=True), top - 6)
-    top = _draw_centered(canvas, _paragraph("is presented to", 15), top - 14)
-    top = _draw_centered(canvas, fitted_name(item.pupil_name), top - 10)
+def draw_certificate(canvas: Canvas, item: CertificateContent, forms: set[str]) -> None:
+    width, _height = PAGE
+    _shared_page(canvas, item.template, forms)
+    lines = fitted_name(item.pupil_name)
+    canvas.setFillColor(NAVY)
+    y = NAME_TOP
+    for line in lines:
+        y -= line.size * 1.02
+        draw_centred(canvas, line, width / 2, y)
+        y += min(line.descent, -line.size * 0.25)  # the rule clears Tamil and Arabic descenders
     canvas.setStrokeColor(GOLD)
-    canvas.line(width / 2 - 180, top - 6, width / 2 + 180, top - 6)
-    _draw_centered(canvas, _paragraph(item.wording, 18), top - 22)
+    canvas.setLineWidth(1)
+    canvas.line(width / 2 - 180, y - 6, width / 2 + 180, y - 6)
+    y -= 12
+    canvas.setFillColor(INK)
+    for line in wrap(item.wording, BODY_SIZE, TEXT_WIDTH):
+        y -= BODY_SIZE * 1.3
+        draw_centred(canvas, line, width / 2, y)
 
     # Signature, date and verification along the foot.
-    foot = 92
-    canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.8)
-    canvas.line(110, foot + 34, 330, foot + 34)
-    canvas.line(width - 330, foot + 34, width - 110, foot + 34)
     for x, label in ((220, item.tutor_name), (width - 220, f"{item.issued_on:%-d %B %Y}")):
-        para = _paragraph(label, 12)
-        _w, h = para.wrap(220, 60)
-        para.drawOn(canvas, x - 110, foot + 30 - h)
-    for x, label in ((220, "Tutor"), (width - 220, "Date")):
-        para = _paragraph(label, 9, color=HexColor("#666666"))
-        _w, h = para.wrap(220, 40)
-        para.drawOn(canvas, x - 110, foot + 12 - h)
-
+        draw_centred(canvas, shape_line(label, 12), x, FOOT + 18)
     draw_qr(
         canvas,
         f"HMS-CERT {item.serial} {item.verification_code}",
         width / 2 - QR_SIZE / 2,
-        foot - 8,
+        FOOT - 8,
     )
-    verify = _paragraph(
-        f"Serial {item.serial}  ·  Verification code {item.verification_code}",
-        8,
-        color=HexColor("#666666"),
-    )
-    _w, h = verify.wrap(400, 30)
-    verify.drawOn(canvas, width / 2 - 200, foot - 14 - h)
+    canvas.setFillColor(GREY)
+    verify = f"Serial {item.serial}  ·  Verification code {item.verification_code}"
+    draw_centred(canvas, shape_line(verify, 8), width / 2, FOOT - 22)
 
 
 def render_batch(
@@ -221,12 +225,13 @@ def render_batch(
         canvas = Canvas(tmp, pagesize=PAGE, invariant=1)
         canvas.setTitle(f"{SERVICE_NAME} certificates")
         canvas.setAuthor(SERVICE_NAME)
+        forms: set[str] = set()
         for n, item in enumerate(items, start=1):
             if cancelled is not None and cancelled():
                 raise Cancelled(
                     f"Printing was cancelled after {n - 1} of {len(items)}; no file was saved."
                 )
-            draw_certificate(canvas, item)
+            draw_certificate(canvas, item, forms)
             canvas.showPage()
             if progress is not None:
                 progress(n, len(items))
