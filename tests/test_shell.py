@@ -161,7 +161,10 @@ for name in sys.argv[2:]:
 """
 
 
-@pytest.mark.parametrize("name", ["অর্পিতা দাস", "Zeynep Öztürk", "ليلى حسن", "אביגיל כהן"])
+@pytest.mark.parametrize(
+    "name",
+    ["অর্পিতা দাস", "Zeynep Öztürk", "ليلى حسن", "אביגיל כהן", "கயல்விழி முருகன்", "ሰላም ተስፋዬ", "王小明"],
+)
 def test_names_show_in_every_script_on_a_laptop_with_only_the_bundled_fonts(tmp_path, name):
     empty = tmp_path / "no-fonts"
     empty.mkdir()
