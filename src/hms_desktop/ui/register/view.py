@@ -5,20 +5,11 @@ the future) live in the services; this view asks them and shows what they say.""
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
     QMenu,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +21,8 @@ from hms_desktop.services.views import MarkState, Register, RegisterRow
 from ..common.context import PageContext
 from ..common.events import ChangeKind
 from .backend import RegisterBackend
-from .model import CARE, CODE, COMMENT, PUPIL, YEAR, RegisterModel
+from .model import PUPIL
+from .panel import RegisterPanel
 from .undo import RestoreCommand
 
 NOTE_SAVE_MS = 800
@@ -38,12 +30,8 @@ ALL_PRESENT_KEY = Qt.Key.Key_F8
 _MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
-class RegisterView(QWidget):
+class RegisterView(RegisterPanel):
     """The register of one lesson or rehearsal. Holds plain data only."""
-
-    status_message = Signal(str)
-    # Certificates for the group (None) or one pupil: the page that hosts the view opens them.
-    certificates_requested = Signal(object)
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,62 +43,11 @@ class RegisterView(QWidget):
         self.ask_comment: Callable[[str, str], str | None] = self._ask_comment_dialog
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.show_menu: Callable[[QMenu, QPoint], object] = QMenu.popup
-
-        self.title = QLabel()
-        self.title.setObjectName("registerTitle")
-        self.title.setWordWrap(True)
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("registerSubtitle")
-        self.subtitle.setWordWrap(True)
-        self.lesson_status = QLabel()
-        self.lesson_status.setObjectName("lessonStatus")
-
-        self.all_present = QPushButton("&All present  (F8)")
-        self.all_present.setToolTip(
-            "Mark every pupil not yet marked as present (P); then type the exceptions"
-        )
         self.all_present.clicked.connect(lambda: self.set_status(LessonStatus.DELIVERED))
-        self.buttons = QHBoxLayout()
-        self.buttons.addWidget(self.all_present)
-        self.status_buttons: dict[LessonStatus, QPushButton] = {}
-        self.certificates = QPushButton("&Certificates…")
-        self.certificates.setToolTip("Print certificates for the pupils in this group")
         self.certificates.clicked.connect(lambda: self.certificates_requested.emit(None))
-
-        self.model = RegisterModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("registerTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the register for the lesson note
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(PUPIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((YEAR, 46), (CODE, 54), (COMMENT, 150), (CARE, 86)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.edit_comment())
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self.legend.setObjectName("legend")
-        self.message = QLabel()
-        self.message.setObjectName("registerMessage")
-        self.message.setWordWrap(True)
-
-        self.note_label = QLabel("Lesson &note")
-        self.note = QPlainTextEdit()
-        self.note_label.setBuddy(self.note)
-        self.note.setPlaceholderText("What you covered, anything for next week (saved as you type)")
-        self.note.setMaximumHeight(58)
-        self.note.setTabChangesFocus(True)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_MS)
@@ -123,20 +60,6 @@ class RegisterView(QWidget):
             activated=lambda: self.set_status(LessonStatus.DELIVERED),
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(self.buttons)
-        layout.addWidget(self.lesson_status)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.legend)
-        note_row = QHBoxLayout()
-        note_row.addWidget(self.note_label, 0, Qt.AlignmentFlag.AlignTop)
-        note_row.addWidget(self.note, 1)
-        layout.addLayout(note_row)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -503,21 +426,3 @@ class RegisterView(QWidget):
         lid = lesson_id or (self._register.lesson_id if self._register else None)
         if lid:
             self._ctx.events.changed(kind, [lid])
-
-    def _warn(self, text: str) -> None:
-        self.message.setText(f"<span style='color:#a40000'>{text}</span>")
-        self.status_message.emit(text)
-
-    def _ask_comment_dialog(self, title: str, label: str, text: str = "") -> str | None:
-        answer, ok = QInputDialog.getText(self, title, label, text=text)
-        return answer if ok else None
-
-    def _confirm_dialog(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes

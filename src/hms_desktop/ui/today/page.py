@@ -4,7 +4,7 @@ lesson note."""
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QItemSelection, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -140,6 +140,11 @@ class TodayPage(QWidget):
         shortcut("Shift+F6", lambda: self.cycle_focus(-1))
         shortcut("Ctrl+Tab", lambda: self.cycle_focus(1))
         shortcut("Ctrl+Shift+Tab", lambda: self.cycle_focus(-1))
+        # After a write, recount the registers not yet taken once typing pauses, not per key.
+        self._untaken_timer = QTimer(self)
+        self._untaken_timer.setSingleShot(True)
+        self._untaken_timer.setInterval(400)
+        self._untaken_timer.timeout.connect(self._refresh_untaken)
         context.events.data_changed.connect(self._data_changed)
         self.show_day(self._day)
 
@@ -273,6 +278,9 @@ class TodayPage(QWidget):
 
     @property
     def untaken(self) -> list[UntakenRegister]:
+        if self._untaken_timer.isActive():
+            self._untaken_timer.stop()
+            self._refresh_untaken()
         return list(self._untaken)
 
     def show_untaken(self) -> UntakenDialog | None:
@@ -293,7 +301,7 @@ class TodayPage(QWidget):
         current = self.register_view.register
         self._load_timetable(keep_group=current.group_id if current else None)
         if kind in (ChangeKind.ATTENDANCE, ChangeKind.LESSON, ChangeKind.SYNC):
-            self._refresh_untaken()
+            self._untaken_timer.start()
         if kind == ChangeKind.SYNC and current is not None:
             # Pulled changes may touch the open register; never while the tutor is typing.
             self.register_view.reload_if_idle()
