@@ -37,8 +37,10 @@ def scope_for(
         return "group", fields["group_id"]
     if entity == "attendance_mark":
         return "group", lesson_groups[fields["lesson_id"]]
-    if entity in ("assessment", "ensemble_member", "certificate", "progress_note", "target"):
+    if entity in ("assessment", "certificate", "progress_note", "target"):
         return "pupil", fields["pupil_id"]
+    if entity in ("ensemble_member", "rehearsal", "performance"):
+        return "ensemble", fields["ensemble_id"]
     return "public", None
 
 
