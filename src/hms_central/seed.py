@@ -5,15 +5,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hms_desktop.domain.codes import DEFAULT_CODES
-from hms_desktop.domain.reference import (
+from hms_demo import demo_world
+from hms_protocol.reference import (
+    DEFAULT_CODES,
     FRAMEWORKS,
     INSTRUMENTS,
     framework_id,
     framework_level_id,
     instrument_id,
 )
-from hms_desktop.services.demo import demo_world
 
 from .store import Account, Meta, Row, hash_password, next_seq, now
 

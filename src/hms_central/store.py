@@ -201,7 +201,8 @@ def make_engine(url: str) -> Engine:
         def _begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        engine = create_engine(url)
+        # PostgreSQL (production): READ COMMITTED; writers serialise on the counter row.
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
     Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         if session.get(Meta, "epoch") is None:

@@ -190,7 +190,7 @@ def _certificates(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from hms_desktop.services.demo import seed_demo
+    from hms_desktop.demo import seed_demo
 
     summary = seed_demo(args.db, pupils=args.pupils, seed=args.seed, today=args.today)
     print(
@@ -245,7 +245,7 @@ def _gui(args: argparse.Namespace) -> int:
     if args.demo:
         path, create_demo = paths.demo_db(), not paths.demo_db().exists()
         if create_demo:
-            from hms_desktop.services.demo import seed_demo
+            from hms_desktop.demo import seed_demo
 
             print(f"Creating the demo database at {path} …", file=sys.stderr)
             seed_demo(path)
