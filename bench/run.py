@@ -17,8 +17,8 @@ from pathlib import Path
 from hms_desktop.certificates.content import CertificateContent, Template
 from hms_desktop.certificates.render import render_batch
 from hms_desktop.data.engine import open_database
+from hms_desktop.demo import seed_demo
 from hms_desktop.services.certificates import group_pupils, plan_certificates, print_certificates
-from hms_desktop.services.demo import seed_demo
 from hms_desktop.services.register import mark_attendance, open_register
 from hms_desktop.services.timetable import lessons_on
 

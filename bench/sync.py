@@ -15,17 +15,18 @@ import keyring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_central.background import BackgroundServer, MemoryKeyring
+from hms_central.background import BackgroundServer
 from hms_central.seed import seed_central
 from hms_central.store import make_engine
 from hms_desktop.data.engine import open_database
 from hms_desktop.data.models import AttendanceMark
-from hms_desktop.services.demo import seed_demo
+from hms_desktop.demo import seed_demo
 from hms_desktop.services.register import open_register, set_lesson_status
 from hms_desktop.services.sync import enrol_device
 from hms_desktop.services.timetable import lessons_on
 from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SyncEngine, SyncReport
+from hms_desktop.sync.memory_keyring import MemoryKeyring
 
 PASSWORD = "bench"
 

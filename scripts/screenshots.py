@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 
 from hms_desktop.data import clock
 from hms_desktop.data.engine import open_database
-from hms_desktop.services.demo import seed_demo
+from hms_desktop.demo import seed_demo
 from hms_desktop.services.timetable import lessons_on
 from hms_desktop.ui.app import application
 from hms_desktop.ui.common.events import DataEvents
@@ -91,12 +91,13 @@ def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
     import keyring
     from sqlalchemy.orm import Session
 
-    from hms_central.background import BackgroundServer, MemoryKeyring
+    from hms_central.background import BackgroundServer
     from hms_central.seed import seed_central
     from hms_central.store import make_engine
     from hms_desktop.services.register import mark_attendance, open_register
     from hms_desktop.services.sync import enrol_device, sync_now
     from hms_desktop.sync.client import CentralClient
+    from hms_desktop.sync.memory_keyring import MemoryKeyring
     from hms_desktop.ui.sync.attention_dialog import AttentionDialog
 
     keyring.set_keyring(MemoryKeyring())

@@ -7,7 +7,8 @@ from pathlib import Path
 import httpx
 import keyring
 
-from hms_central.background import BackgroundServer, MemoryKeyring
+from hms_central.background import BackgroundServer
+from hms_desktop.sync.memory_keyring import MemoryKeyring
 
 
 class FileKeyring(MemoryKeyring):
@@ -105,3 +106,139 @@ class Faults(httpx.BaseTransport):
                 request=request,
             )
         return response
+
+
+# --- speaking the protocol directly, as a tutor (or an attacker with a tutor's sign-in) -----
+
+DEMO_PASSWORD = "hms-demo"
+
+
+class TutorClient:
+    """One tutor signed in over real HTTP: push raw ops, pull everything their sign-in sees."""
+
+    def __init__(self, server: BackgroundServer, email: str, password: str = DEMO_PASSWORD):
+        self.http = httpx.Client(base_url=server.url, timeout=30)
+        answer = self.http.post(
+            "/v1/auth/enrol", json={"email": email, "password": password, "device_name": "t"}
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        self.tutor_id = body["tutor_id"]
+        self.http.headers["Authorization"] = f"Bearer {body['access_token']}"
+        self.batches = 0
+
+    def close(self) -> None:
+        self.http.close()
+
+    def push(self, ops: list[dict], key: str | None = None) -> list[dict]:
+        self.batches += 1
+        answer = self.http.post(
+            "/v1/sync/push",
+            json={"ops": ops},
+            headers={"Idempotency-Key": key or f"batch-{self.tutor_id}-{self.batches}"},
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["results"]
+
+    def pull_all(self, cursor: int = 0) -> list[dict]:
+        changes = []
+        while True:
+            page = self.http.get("/v1/sync/pull", params={"cursor": cursor}).json()
+            changes += page["changes"]
+            cursor = page["next_cursor"]
+            if not page["more"]:
+                return changes
+
+
+def op(entity: str, entity_id: str, fields: dict, kind: str = "upsert", base: int | None = None):
+    import uuid
+
+    return {
+        "op_id": str(uuid.uuid4()),
+        "entity": entity,
+        "entity_id": entity_id,
+        "op": kind,
+        "base_version": base,
+        "fields": fields,
+        "client_ts": "2026-11-23T10:00:00",
+    }
+
+
+# --- a throwaway PostgreSQL cluster on 127.0.0.1 -------------------------------------------
+
+
+class PostgresCluster:
+    """initdb + pg_ctl in a temp dir on an ephemeral loopback port (as the postgres user when
+    running as root); databases are cloned from a seeded template in milliseconds."""
+
+    def __init__(self, root: Path) -> None:
+        import glob
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            raise FileNotFoundError("PostgreSQL is not installed")
+        self.bin = Path(found[-1]).parent
+        self.root = root
+        self.data = root / "data"
+        self.port = _free_port()
+        self._count = 0
+
+    def _run(self, *args: str) -> None:
+        import os
+        import subprocess
+
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()[-500:]}")
+
+    def start(self) -> "PostgresCluster":
+        import os
+        import shutil
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "hms", "--auth=trust", "-E", "UTF8")
+        options = f"-k {self.root} -h 127.0.0.1 -p {self.port} -c fsync=off -c max_connections=300"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
+        return self
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://hms@127.0.0.1:{self.port}/{database}"
+
+    def create(self, name: str | None = None, template: str | None = None) -> str:
+        import psycopg
+
+        self._count += 1
+        name = name or f"central_{self._count}"
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=hms dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
+        return self.url(name)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

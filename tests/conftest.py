@@ -34,7 +34,7 @@ MONDAY = date(2026, 11, 23)
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from hms_desktop.services.demo import seed_demo
+    from hms_desktop.demo import seed_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
     seed_demo(path, pupils=400, seed=11, today=MONDAY)
@@ -88,3 +88,48 @@ def central(central_template, tmp_path):
 @pytest.fixture(autouse=True)
 def keychain():
     return use_memory_keyring()
+
+
+# --- the same, on a real PostgreSQL cluster when one is installed (CI installs it) ----------
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from .central import PostgresCluster
+
+    # Not under pytest's own temp dir: that is root-only, and the cluster runs as postgres.
+    root = Path(tempfile.mkdtemp(prefix="hms-pg-"))
+    try:
+        cluster = PostgresCluster(root).start()
+    except FileNotFoundError:
+        pytest.skip(
+            "PostgreSQL is not installed here (CI installs it: scripts/debian-packages.txt)"
+        )
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def central_pg_template(postgres):
+    url = postgres.create("central_template")
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        seed_central(session, 400, 11, MONDAY, CENTRAL_PASSWORD)
+    engine.dispose()
+    return "central_template"
+
+
+@pytest.fixture
+def central_pg(postgres, central_pg_template):
+    server = CentralServer(postgres.create(template=central_pg_template)).start()
+    yield server
+    server.stop()
+    server.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_central(request):
+    """The reference server on SQLite, and again on PostgreSQL: for the checks that matter
+    most on the production store (authorisation, validation, pull completeness)."""
+    return request.getfixturevalue("central" if request.param == "sqlite" else "central_pg")

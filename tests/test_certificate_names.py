@@ -15,12 +15,12 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from hms_demo.names import COMMUNITIES
 from hms_desktop.certificates.content import CertificateContent, Template, problems_with_name
 from hms_desktop.certificates.fonts import coverage, font_runs
 from hms_desktop.certificates.render import fitted_name, render_batch
 from hms_desktop.domain.names import display_name
 from hms_desktop.paths import resource
-from hms_desktop.services.demo_names import COMMUNITIES
 
 # (script, name as typed); the demo's communities are added below.
 NAMES = [

@@ -277,6 +277,7 @@ def test_another_tutors_pupils_cannot_be_written(db, central):
                 "id": lid,
                 "group_id": group.id,
                 "date": MONDAY.isoformat(),
+                "start_time": "16:00:00",
                 "status": "delivered",
                 "note": "",
             },
@@ -287,7 +288,13 @@ def test_another_tutors_pupils_cannot_be_written(db, central):
             entity="attendance_mark",
             entity_id=mark_id(lid, enrolment.fields["pupil_id"]),
             op="upsert",
-            fields={"lesson_id": lid, "pupil_id": enrolment.fields["pupil_id"], "code": "P"},
+            fields={
+                "id": mark_id(lid, enrolment.fields["pupil_id"]),
+                "lesson_id": lid,
+                "pupil_id": enrolment.fields["pupil_id"],
+                "code": "P",
+                "marked_at": "2026-11-23T10:00:00",
+            },
             client_ts="2026-11-23T10:00",
         ),
         Op(
@@ -302,7 +309,7 @@ def test_another_tutors_pupils_cannot_be_written(db, central):
     engine._refresh()
     answer = engine.client.push(engine._access, "batch-of-another-tutor", PushRequest(ops=ops))
     assert [r.result for r in answer.results] == ["rejected"] * 3
-    assert "not one of yours" in answer.results[0].reason
+    assert "not been assigned to you" in answer.results[0].reason
     assert "kept by the music service office" in answer.results[2].reason
     with central_session(central) as s:
         assert s.scalar(select(func.count()).select_from(Row)) == before

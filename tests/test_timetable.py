@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from hms_desktop.data.models import Holiday, Pupil
-from hms_desktop.services.demo import seed_demo
+from hms_desktop.demo import seed_demo
 from hms_desktop.services.timetable import find_groups, lessons_on
 
 from .conftest import MONDAY

@@ -1,14 +1,19 @@
-"""The HTTP API (/v1): health, device enrolment, token refresh, push and pull."""
+"""The HTTP API (/v1): health, device enrolment, token refresh, push and pull; the office's
+endpoints and the public certificate check are added from office.py."""
 
-import uuid
+import hashlib
+import os
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hms_protocol import (
+    MAX_BODY_BYTES,
+    MAX_CURSOR,
     MAX_PULL_PAGE,
     PROTOCOL_VERSION,
     AccessToken,
@@ -16,35 +21,47 @@ from hms_protocol import (
     EnrolRequest,
     EnrolResponse,
     Health,
+    Problem,
     PullResponse,
     PushRequest,
     PushResponse,
     RefreshRequest,
 )
+from hms_protocol.entities import ENSEMBLE_ONLY_PUPIL_FIELDS
 
+from . import auth
+from .limits import BodyLimit
 from .rules import Scope, apply_batch
-from .store import (
-    AccessGrant,
-    Batch,
-    Device,
-    EnrolCode,
-    Row,
-    check_password,
-    digest,
-    epoch,
-    find_account,
-    make_engine,
-    now,
-    sessions,
-    token,
-)
+from .store import AccessGrant, Batch, Device, Row, digest, epoch, lock_writes, make_engine, now
+from .store import sessions as make_sessions
 
-ACCESS_LIFETIME = timedelta(minutes=15)
+ACCESS_LIFETIME = auth.ACCESS_LIFETIME
 
 
-def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> FastAPI:
+def problem(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI: every status an endpoint can answer besides 200, each with its Problem body."""
+    words = {
+        401: "Sign-in needed, expired or refused",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflicts with what the server holds",
+        413: "Request body too large",
+        422: "The request is not valid",
+        429: "Too many attempts: wait (see Retry-After)",
+    }
+    return {s: {"model": Problem, "description": words[s]} for s in statuses}
+
+
+def create_app(
+    db_url: str,
+    access_lifetime: timedelta = ACCESS_LIFETIME,
+    office_token: str | None = None,
+) -> FastAPI:
+    """The service; ``office_token`` (default: ``HMS_OFFICE_TOKEN``) opens the office
+    endpoints."""
+    office_token = office_token or os.environ.get("HMS_OFFICE_TOKEN") or None
     engine: Engine = make_engine(db_url)
-    factory: sessionmaker[Session] = sessions(engine)
+    factory: sessionmaker[Session] = make_sessions(engine)
     app = FastAPI(
         title="HMS central service",
         version=f"{PROTOCOL_VERSION}.0",
@@ -52,17 +69,6 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
     )
     app.state.engine = engine
     app.state.sessions = factory
-
-    def grant(session: Session, device: Device) -> AccessToken:
-        secret = token()
-        session.add(
-            AccessGrant(
-                token_hash=digest(secret), device_id=device.id, expires_at=now() + access_lifetime
-            )
-        )
-        return AccessToken(
-            access_token=secret, access_expires_in=int(access_lifetime.total_seconds())
-        )
 
     def device_for(authorization: Annotated[str | None, Header()] = None) -> Device:
         if not authorization or not authorization.startswith("Bearer "):
@@ -81,66 +87,47 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
         with factory() as session:
             return Health(status="ok", protocol=PROTOCOL_VERSION, epoch=epoch(session))
 
-    @app.post("/v1/auth/enrol", response_model=EnrolResponse)
-    def enrol(body: EnrolRequest) -> EnrolResponse:
+    @app.post("/v1/auth/enrol", response_model=EnrolResponse, responses=problem(401, 413, 422, 429))
+    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+        address = request.client.host if request.client else "unknown"
         with factory.begin() as session:
-            account = find_account(session, body.email)
-            ok = False
-            if account is not None and body.password:
-                ok = check_password(body.password, account.password_hash)
-            elif account is not None and body.code:
-                code = session.get(EnrolCode, digest(body.code.strip().upper()))
-                ok = (
-                    code is not None
-                    and code.tutor_id == account.tutor_id
-                    and code.used_at is None
-                    and code.expires_at > now()
-                )
-                if ok:
-                    code.used_at = now()  # type: ignore[union-attr]
-            if not ok or account is None:
-                raise HTTPException(401, "email, password or code not recognised")
-            refresh = token()
-            device = Device(
-                id=str(uuid.uuid4()),
-                tutor_id=account.tutor_id,
-                name=body.device_name,
-                refresh_hash=digest(refresh),
-                created_at=now(),
-            )
-            session.add(device)
-            access = grant(session, device)
-            tutor = session.get(Row, ("tutor", account.tutor_id))
-            return EnrolResponse(
-                device_id=device.id,
-                tutor_id=account.tutor_id,
-                tutor_name=tutor.fields.get("name", "") if tutor else "",
-                refresh_token=refresh,
-                access_token=access.access_token,
-                access_expires_in=access.access_expires_in,
-            )
+            auth.check_limits(session, body.email, address, now())
+        with factory.begin() as session:
+            try:
+                account = auth.authenticate(session, body)
+            except auth.NotRecognised:
+                failed = True
+            else:
+                failed = False
+                return auth.enrol(session, account, body.device_name, access_lifetime)
+        if failed:
+            with factory.begin() as session:
+                auth.record_failure(session, body.email, address)
+        raise HTTPException(401, "email, password or code not recognised")
 
-    @app.post("/v1/auth/refresh", response_model=AccessToken)
+    @app.post("/v1/auth/refresh", response_model=AccessToken, responses=problem(401, 413, 422))
     def refresh(body: RefreshRequest) -> AccessToken:
         with factory.begin() as session:
-            device = session.get(Device, body.device_id)
-            if device is None or device.refresh_hash != digest(body.refresh_token):
-                raise HTTPException(401, "this device is not signed in")
-            if device.revoked_at is not None:
-                raise HTTPException(401, "this device has been signed out by the office")
-            return grant(session, device)
+            try:
+                return auth.rotate(session, body.device_id, body.refresh_token, access_lifetime)
+            except auth.NotRecognised as refused:
+                raise HTTPException(401, str(refused) or "not signed in") from None
 
-    @app.post("/v1/sync/push", response_model=PushResponse)
+    @app.post("/v1/sync/push", response_model=PushResponse, responses=problem(401, 409, 413, 422))
     def push(
         body: PushRequest,
         device: Annotated[Device, Depends(device_for)],
         idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
     ) -> PushResponse:
+        request_digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
         with factory.begin() as session:
+            lock_writes(session)  # one writer at a time: see store.lock_writes
             stored = session.get(Batch, idempotency_key)
             if stored is not None:
                 if stored.device_id != device.id:
                     raise HTTPException(409, "that batch id belongs to another device")
+                if stored.request_digest != request_digest:
+                    raise HTTPException(409, "that batch id was already used for different changes")
                 return PushResponse.model_validate(stored.response)
             scope = Scope.of(session, device.tutor_id)
             results = apply_batch(session, scope, device.id, body.ops)
@@ -149,19 +136,21 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
                 Batch(
                     key=idempotency_key,
                     device_id=device.id,
+                    request_digest=request_digest,
                     response=response.model_dump(mode="json"),
                 )
             )
             return response
 
-    @app.get("/v1/sync/pull", response_model=PullResponse)
+    @app.get("/v1/sync/pull", response_model=PullResponse, responses=problem(401, 422))
     def pull(
         device: Annotated[Device, Depends(device_for)],
-        cursor: int = 0,
+        cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = MAX_PULL_PAGE,
     ) -> PullResponse:
         with factory() as session:
             scope = Scope.of(session, device.tutor_id)
+            partly_seen = (scope.ensemble_pupils | scope.covered_pupils) - scope.taught
             rows = session.scalars(
                 select(Row)
                 .where(
@@ -170,7 +159,12 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
                         Row.scope == "public",
                         (Row.scope == "tutor") & (Row.scope_id == device.tutor_id),
                         (Row.scope == "group") & Row.scope_id.in_(scope.groups),
-                        (Row.scope == "pupil") & Row.scope_id.in_(scope.pupils),
+                        (Row.scope == "group")
+                        & Row.scope_id.in_(set(scope.cover))
+                        & (Row.entity == "enrolment"),
+                        (Row.scope == "ensemble") & Row.scope_id.in_(scope.ensembles),
+                        (Row.scope == "pupil") & Row.scope_id.in_(scope.taught),
+                        (Row.entity == "pupil") & Row.id.in_(partly_seen),
                     ),
                 )
                 .order_by(Row.seq)
@@ -186,7 +180,7 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
                         entity_id=r.id,
                         version=r.version,
                         deleted=r.deleted,
-                        fields=r.fields,
+                        fields=_need_to_know(r, scope),
                     )
                     for r in rows
                 ],
@@ -194,10 +188,28 @@ def create_app(db_url: str, access_lifetime: timedelta = ACCESS_LIFETIME) -> Fas
                 more=more,
             )
 
+    @app.exception_handler(auth.TooManyAttempts)
+    async def too_many(_request: Request, exc: auth.TooManyAttempts) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)}
+        )
+
     @app.middleware("http")
     async def no_store(request: Request, call_next):
         response = await call_next(request)
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    from .office import add_office_routes
+
+    add_office_routes(app, factory, problem, office_token)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
+
+
+def _need_to_know(row: Row, scope: Scope) -> dict:
+    """A pupil the tutor does not teach (only in their ensemble, or covered) travels with just
+    what a rehearsal or a cover lesson needs."""
+    if row.entity == "pupil" and row.id not in scope.taught:
+        return {k: v for k, v in row.fields.items() if k in ENSEMBLE_ONLY_PUPIL_FIELDS}
+    return row.fields

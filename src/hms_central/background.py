@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import uvicorn
-from keyring.backend import KeyringBackend
 
 from .app import create_app
 
@@ -14,8 +13,9 @@ class BackgroundServer:
     """uvicorn serving the central app from a SQLite file, in a thread; can be restarted on the
     same port."""
 
-    def __init__(self, db_path: Path, **app_options) -> None:
-        self.db_url = f"sqlite:///{db_path}"
+    def __init__(self, db: Path | str, **app_options) -> None:
+        """``db``: a SQLite file's path, or any SQLAlchemy URL (PostgreSQL)."""
+        self.db_url = db if isinstance(db, str) else f"sqlite:///{db}"
         self.app_options = app_options
         self.port = 0
         self._server: uvicorn.Server | None = None
@@ -26,8 +26,9 @@ class BackgroundServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "BackgroundServer":
+        self.app = create_app(self.db_url, **self.app_options)
         config = uvicorn.Config(
-            create_app(self.db_url, **self.app_options),
+            self.app,
             host="127.0.0.1",
             port=self.port,
             log_level="error",
@@ -51,26 +52,10 @@ class BackgroundServer:
                 self._thread.join(timeout=10)
             self._server = None
 
+    def dispose(self) -> None:
+        """Close the app's database connections (after stop)."""
+        self.app.state.engine.dispose()
+
     def restart(self) -> None:
         self.stop()
         self.start()
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain in memory, for tests, benchmarks and screenshots running beside the
-    reference server. The desktop app never uses it (and never keeps tokens in files)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)

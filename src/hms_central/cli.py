@@ -3,23 +3,19 @@
 import argparse
 import csv
 import getpass
-import secrets
 import sys
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_desktop.cli import iso_date
-
+from .auth import add_code
 from .store import (
     Account,
     Device,
-    EnrolCode,
     Row,
-    digest,
     hash_password,
     make_engine,
     new_epoch,
@@ -28,7 +24,13 @@ from .store import (
 )
 
 DEFAULT_DB = "sqlite:///hms-central.sqlite3"
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-23") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-registers", help="every mark received, as CSV")
     export.add_argument("--db", default=DEFAULT_DB)
     export.add_argument("--out", type=Path, required=True)
+    cover = sub.add_parser("assign-cover", help="a cover tutor takes a group for some days")
+    cover.add_argument("--db", default=DEFAULT_DB)
+    cover.add_argument("--group", required=True, help="the teaching group's id")
+    cover.add_argument("--tutor", required=True, help="the covering tutor's id")
+    cover.add_argument("--from", dest="first", type=iso_date, required=True)
+    cover.add_argument("--to", dest="last", type=iso_date, required=True)
+    member = sub.add_parser("add-member", help="add a pupil to an ensemble (office only)")
+    member.add_argument("--db", default=DEFAULT_DB)
+    member.add_argument("--ensemble", required=True)
+    member.add_argument("--pupil", required=True)
+    member.add_argument("--section")
+    member.add_argument("--joined", type=iso_date)
     restored = sub.add_parser("restored", help="after restoring a backup: laptops re-pull all")
     restored.add_argument("--db", default=DEFAULT_DB)
     return parser
@@ -126,13 +140,7 @@ def _enrol_code(session: Session, args: argparse.Namespace) -> int:
     if account is None:
         print(f"hms-central: no tutor has the email {args.email}.", file=sys.stderr)
         return 2
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    session.add(
-        EnrolCode(
-            code_hash=digest(code), tutor_id=account.tutor_id, expires_at=now() + timedelta(days=7)
-        )
-    )
-    print(code)
+    print(add_code(session, account.tutor_id))
     return 0
 
 
@@ -172,6 +180,38 @@ def _export(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def _assign_cover(session: Session, args: argparse.Namespace) -> int:
+    from .office import OfficeRefused, assign_cover
+
+    try:
+        cover_id = assign_cover(session, args.group, args.tutor, args.first, args.last)
+    except OfficeRefused as refused:
+        print(f"hms-central: {refused}; nothing was changed.", file=sys.stderr)
+        return 2
+    print(f"Cover {cover_id}: {args.tutor} takes {args.group} from {args.first} to {args.last}.")
+    return 0
+
+
+def _add_member(session: Session, args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from .office import MemberRequest, OfficeRefused, add_member
+
+    try:
+        request = MemberRequest(
+            ensemble_id=args.ensemble,
+            pupil_id=args.pupil,
+            section_id=args.section,
+            joined_on=args.joined or date.today(),
+        )
+        member_id = add_member(session, request)
+    except (OfficeRefused, ValidationError) as refused:
+        print(f"hms-central: {refused}; nothing was changed.", file=sys.stderr)
+        return 2
+    print(member_id)
+    return 0
+
+
 def _restored(session: Session, _args: argparse.Namespace) -> int:
     print(f"New epoch {new_epoch(session)}: every laptop will pull everything again.")
     return 0
@@ -183,6 +223,8 @@ COMMANDS = {
     "enrol-code": _enrol_code,
     "revoke-device": _revoke,
     "export-registers": _export,
+    "assign-cover": _assign_cover,
+    "add-member": _add_member,
     "restored": _restored,
 }
 

@@ -1,16 +1,22 @@
-"""Applying a pushed batch: who may write what, versions, conflicts, append-only rows."""
+"""Applying a pushed batch: validation, who may write what (by the row as central holds it and by
+the new values), versions, conflicts, append-only rows.
 
-import uuid
-from dataclasses import dataclass
+A refusal says why in general terms and never carries anything of the row it refers to.
+"""
 
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_protocol import PUSHED_ENTITIES, Op, OpOutcome
+from hms_protocol import ENTITIES, Op, OpOutcome
+from hms_protocol.entities import problem
+from hms_protocol.ids import lesson_id, mark_id, rehearsal_id, rehearsal_mark_id
 
-from .store import AppliedOp, Conflict, Row, find_row, now, prefetch_rows, put_row
+from .store import AppliedOp, Conflict, Cover, Row, find_row, now, prefetch_rows, put_row
 
-NAMESPACE = uuid.UUID("5b0f3f8e-6c1d-4c53-9a52-3e1a4d6f8b21")  # hms_desktop.domain.ids
 APPEND_ONLY = {"assessment", "progress_note"}
 # Fields that make two versions of a mark or lesson "different" for a conflict.
 COMPARED = {
@@ -18,17 +24,47 @@ COMPARED = {
     "lesson": ("status", "note"),
     "rehearsal_mark": ("code", "comment"),
 }
+# Who wrote a row, by entity: another tutor's target is not yours to change.
+AUTHOR = {"target": "set_by_id"}
+PUPIL_ROWS = ("assessment", "progress_note", "target", "certificate")
+ENSEMBLE_ROWS = ("ensemble_member", "rehearsal", "rehearsal_mark", "performance")
+NOT_YOURS = "this is not in one of your groups or ensembles"
+COVER_NEEDED = "cover for this lesson has not been assigned to you by the office (yet)"
+
+
+class Refused(Exception):
+    """An op the tutor may not make; the message is safe to send back."""
 
 
 @dataclass
 class Scope:
-    """What one tutor may write: their groups, their pupils, the ensembles they lead."""
+    """What one tutor may write and see: their groups, ensembles and pupils, and cover."""
 
     tutor_id: str
     groups: set[str]
-    pupils: set[str]
     ensembles: set[str]
-    enrolled: set[tuple[str, str]]  # (group, pupil) in the tutor's groups
+    enrolled: set[tuple[str, str]]  # (group, pupil) in the tutor's groups and covered groups
+    taught: set[str]  # pupils in the tutor's own groups: seen in full
+    members: set[tuple[str, str]]  # (ensemble, pupil) in the ensembles the tutor leads
+    cover: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+
+    @property
+    def ensemble_pupils(self) -> set[str]:
+        return {pupil for _ensemble, pupil in self.members}
+
+    @property
+    def covered_pupils(self) -> set[str]:
+        return {pupil for group, pupil in self.enrolled if group in self.cover}
+
+    @property
+    def visible(self) -> set[str]:
+        return self.taught | self.ensemble_pupils | self.covered_pupils
+
+    def covers(self, group: str | None, on: str | None) -> bool:
+        if group not in self.cover or not on:
+            return False
+        day = date.fromisoformat(on)
+        return any(first <= day <= last for first, last in self.cover[group])
 
     @classmethod
     def of(cls, session: Session, tutor_id: str) -> "Scope":
@@ -39,6 +75,9 @@ class Scope:
             )
             if r.fields.get("tutor_id") == tutor_id
         }
+        cover: dict[str, list[tuple[date, date]]] = {}
+        for c in session.scalars(select(Cover).where(Cover.tutor_id == tutor_id)):
+            cover.setdefault(c.group_id, []).append((c.first_day, c.last_day))
         ensembles = {
             r.id
             for r in session.scalars(
@@ -49,59 +88,121 @@ class Scope:
         enrolled = {
             (r.scope_id, r.fields["pupil_id"])
             for r in session.scalars(
-                select(Row).where(Row.entity == "enrolment", Row.scope_id.in_(groups))
+                select(Row).where(
+                    Row.entity == "enrolment",
+                    Row.deleted.is_(False),
+                    Row.scope_id.in_(groups | set(cover)),
+                )
             )
         }
-        pupils = {pupil for _group, pupil in enrolled}
-        pupils |= {
-            r.fields["pupil_id"]
+        members = {
+            (r.scope_id, r.fields["pupil_id"])
             for r in session.scalars(
-                select(Row).where(Row.entity == "ensemble_member", Row.deleted.is_(False))
+                select(Row).where(
+                    Row.entity == "ensemble_member",
+                    Row.deleted.is_(False),
+                    Row.scope_id.in_(ensembles),
+                )
             )
-            if r.fields.get("ensemble_id") in ensembles
         }
-        return cls(tutor_id, groups, pupils, ensembles, enrolled)
+        taught = {pupil for group, pupil in enrolled if group in groups}
+        return cls(tutor_id, groups, ensembles, enrolled, taught, members, cover)
 
 
-def _uuid5(text: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, text))
+def _lesson_group(session: Session, scope: Scope, lesson_id_: str | None) -> str:
+    lesson = find_row(session, "lesson", lesson_id_ or "")
+    if lesson is None or lesson.deleted:
+        raise Refused("this mark's lesson is not known to the music service yet")
+    group = lesson.fields.get("group_id")
+    if group not in scope.groups and not scope.covers(group, lesson.fields.get("date")):
+        raise Refused(COVER_NEEDED if group not in scope.groups else NOT_YOURS)
+    return group  # type: ignore[return-value]
 
 
-def authorise(session: Session, scope: Scope, op: Op) -> tuple[str, str | None] | str:
-    """(scope, scope id) for the row, or the reason the tutor may not write it."""
-    f = op.fields
-    if op.entity not in PUSHED_ENTITIES:
-        return f"{op.entity} is kept by the music service office and cannot be changed here"
-    if op.entity == "lesson":
+def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[str, str | None]:
+    """Check one version of a row (as central holds it, or as pushed) against the tutor's
+    scope; return the (scope, scope id) that decides who receives it on pull."""
+    if entity == "lesson":
         group = f.get("group_id")
-        if group not in scope.groups:
-            return "this lesson's group is not one of yours (cover must be assigned by the office)"
-        if f.get("date") and op.entity_id != _uuid5(f"lesson|{group}|{f['date']}"):
-            return "the lesson's id does not match its group and date"
+        if group not in scope.groups and not scope.covers(group, f.get("date")):
+            raise Refused(COVER_NEEDED)
         return "group", group
-    if op.entity == "attendance_mark":
-        lesson = find_row(session, "lesson", f.get("lesson_id", ""))
-        group = lesson.fields.get("group_id") if lesson else None
-        if group not in scope.groups:
-            return "this mark's lesson is not in one of your groups"
-        if (group, f.get("pupil_id", "")) not in scope.enrolled:
-            return "this pupil is not in the group"
-        if op.entity_id != _uuid5(f"mark|{f['lesson_id']}|{f['pupil_id']}"):
-            return "the mark's id does not match its lesson and pupil"
+    if entity == "attendance_mark":
+        group = _lesson_group(session, scope, f.get("lesson_id"))
+        if (group, f.get("pupil_id")) not in scope.enrolled:
+            raise Refused("this pupil is not in the group")
         return "group", group
-    if op.entity in ("assessment", "progress_note", "target", "certificate"):
-        if f.get("pupil_id") not in scope.pupils:
-            return "this pupil is not one of yours"
-        return "pupil", f["pupil_id"]
-    ensemble = f.get("ensemble_id")
-    if op.entity == "rehearsal_mark":
-        rehearsal = find_row(session, "rehearsal", f.get("rehearsal_id", ""))
+    if entity in PUPIL_ROWS:
+        pupil = f.get("pupil_id")
+        allowed = scope.taught | (scope.ensemble_pupils if entity == "certificate" else set())
+        if pupil not in allowed:
+            raise Refused("this pupil is not one of yours")
+        author = AUTHOR.get(entity)
+        if author and f.get(author) not in (None, scope.tutor_id):
+            raise Refused("this was written by another tutor")
+        return "pupil", pupil
+    if entity == "rehearsal_mark":
+        rehearsal = find_row(session, "rehearsal", f.get("rehearsal_id") or "")
         ensemble = rehearsal.fields.get("ensemble_id") if rehearsal else None
-    if ensemble not in scope.ensembles:
-        return "this ensemble is not one you lead"
-    if op.entity in ("ensemble_member", "rehearsal_mark"):
-        return "pupil", f.get("pupil_id")
-    return "public", None
+        if ensemble not in scope.ensembles:
+            raise Refused("this ensemble is not one you lead")
+        if (ensemble, f.get("pupil_id")) not in scope.members:
+            raise Refused("this pupil is not a member of the ensemble")
+        return "ensemble", ensemble
+    if entity in ENSEMBLE_ROWS:
+        ensemble = f.get("ensemble_id")
+        if ensemble not in scope.ensembles:
+            raise Refused("this ensemble is not one you lead")
+        return "ensemble", ensemble
+    raise Refused(f"{entity} is kept by the music service office and cannot be changed here")
+
+
+def _check_ids(entity: str, entity_id: str, f: dict) -> None:
+    expected = {
+        "lesson": lambda: lesson_id(f["group_id"], date.fromisoformat(f["date"])),
+        "attendance_mark": lambda: mark_id(f["lesson_id"], f["pupil_id"]),
+        "rehearsal": lambda: rehearsal_id(f["ensemble_id"], date.fromisoformat(f["date"])),
+        "rehearsal_mark": lambda: rehearsal_mark_id(f["rehearsal_id"], f["pupil_id"]),
+    }.get(entity)
+    if f.get("id") != entity_id or (expected is not None and entity_id != expected()):
+        raise Refused("the id does not match what it is for")
+
+
+def _check_references(session: Session, entity: str, f: dict) -> None:
+    """What the row points at must exist centrally: codes, levels."""
+    if entity in ("attendance_mark", "rehearsal_mark"):
+        code = find_row(session, "attendance_code", f["code"])
+        usable = code is not None and code.fields.get(
+            "ensemble" if entity == "rehearsal_mark" else "tuition"
+        )
+        if not usable:
+            raise Refused(f"'{f['code']}' is not an attendance code the music service uses here")
+    if f.get("level_id") and find_row(session, "framework_level", f["level_id"]) is None:
+        raise Refused("that progress level is not one the music service knows")
+
+
+def authorise(session: Session, scope: Scope, op: Op, current: Row | None) -> tuple[str, ...]:
+    """Check the op against the row as central holds it and against its new values; return
+    the canonical fields to store and the (scope, scope id) of the row. Raises Refused."""
+    spec = ENTITIES.get(op.entity)
+    if spec is None or not spec.pushed:
+        raise Refused(f"{op.entity[:40]} is kept by the music service office")
+    if current is not None:
+        place = _row_place(session, scope, op.entity, current.fields)
+        moved = op.fields.get("pupil_id") != current.fields.get("pupil_id")
+        if op.entity == "ensemble_member" and op.op == "upsert" and moved:
+            raise Refused("a membership cannot move to another pupil")
+    if op.op == "delete":
+        if current is None:
+            raise Refused("there is nothing to delete")
+        return place
+    if op.entity == "ensemble_member" and current is None:
+        pupil = op.fields.get("pupil_id")
+        if pupil not in scope.taught and pupil not in scope.ensemble_pupils:
+            raise Refused(
+                "pupils you do not teach are added to an ensemble by the music service office"
+            )
+    return _row_place(session, scope, op.entity, op.fields)
 
 
 def apply_batch(session: Session, scope: Scope, device_id: str, ops: list[Op]) -> list[OpOutcome]:
@@ -135,7 +236,14 @@ def apply_op(
         return OpOutcome(
             op_id=op.op_id, result="duplicate", version=done.version, reason=done.reason
         )
-    outcome = _evaluate(session, scope, device_id, op)
+    if done_ops is not None:
+        done_ops[op.op_id] = AppliedOp(op_id=op.op_id)  # the same op twice in one batch
+    try:
+        outcome = _evaluate(session, scope, device_id, op)
+    except Refused as refusal:
+        outcome = OpOutcome(op_id=op.op_id, result="rejected", reason=str(refusal))
+    if done_ops is not None:
+        done_ops[op.op_id].version, done_ops[op.op_id].reason = outcome.version, outcome.reason
     session.add(
         AppliedOp(
             op_id=op.op_id,
@@ -148,12 +256,26 @@ def apply_op(
     return outcome
 
 
+def _validated(op: Op) -> dict:
+    spec = ENTITIES.get(op.entity)
+    if spec is None or not spec.pushed:
+        raise Refused(f"{op.entity[:40]} is kept by the music service office")
+    if op.op == "delete":
+        return {}
+    try:
+        return spec.validate(op.fields)
+    except ValidationError as err:
+        raise Refused(f"the {op.entity} is not valid: {problem(err)}") from None
+
+
 def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutcome:
-    allowed = authorise(session, scope, op)
-    if isinstance(allowed, str):
-        return OpOutcome(op_id=op.op_id, result="rejected", reason=allowed)
-    row_scope, scope_id = allowed
+    fields = _validated(op)
+    if op.op == "upsert":
+        _check_ids(op.entity, op.entity_id, fields)
+        _check_references(session, op.entity, fields)
+    op = op.model_copy(update={"fields": fields})
     current = find_row(session, op.entity, op.entity_id)
+    row_scope, scope_id = authorise(session, scope, op, current)
     if current is not None and op.entity in APPEND_ONLY and current.fields != op.fields:
         return OpOutcome(
             op_id=op.op_id,
@@ -166,10 +288,10 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
         and current.version != (op.base_version or 0)
         and current.last_device_id != device_id
     )
-    if stale and op.entity in COMPARED:
+    if stale and op.entity in COMPARED and op.op == "upsert":
         keys = COMPARED[op.entity]
-        same = all(current.fields.get(k) == op.fields.get(k) for k in keys)
-        if not same and not current.deleted:
+        same = all(current.fields.get(k) == op.fields.get(k) for k in keys)  # type: ignore[union-attr]
+        if not same and not current.deleted:  # type: ignore[union-attr]
             session.add(
                 Conflict(
                     op_id=op.op_id,
@@ -177,31 +299,31 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
                     entity_id=op.entity_id,
                     device_id=device_id,
                     theirs=dict(op.fields),
-                    kept=dict(current.fields),
+                    kept=dict(current.fields),  # type: ignore[union-attr]
                     at=now(),
                 )
             )
-            kept = ", ".join(
-                f"{k} {current.fields.get(k)!r}" for k in keys if current.fields.get(k)
-            )
+            # Only someone entitled to this row gets here (checked above), so what central
+            # kept can be shown to them for comparison.
             return OpOutcome(
                 op_id=op.op_id,
                 result="conflict",
-                version=current.version,
-                reason=f"another laptop already recorded {kept}; yours was kept "
+                version=current.version,  # type: ignore[union-attr]
+                reason="another laptop already recorded something different; yours was kept "
                 "for review, not applied",
-                current=dict(current.fields),
+                current=dict(current.fields),  # type: ignore[union-attr]
             )
         if same:
-            return OpOutcome(op_id=op.op_id, result="applied", version=current.version)
+            return OpOutcome(op_id=op.op_id, result="applied", version=current.version)  # type: ignore[union-attr]
+    deleted = op.op == "delete"
     row = put_row(
         session,
         op.entity,
         op.entity_id,
-        dict(op.fields),
+        dict(current.fields) if deleted and current is not None else dict(op.fields),
         row_scope,
         scope_id,
         device_id=device_id,
-        deleted=op.op == "delete",
+        deleted=deleted,
     )
     return OpOutcome(op_id=op.op_id, result="applied", version=row.version)

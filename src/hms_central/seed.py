@@ -5,15 +5,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hms_desktop.domain.codes import DEFAULT_CODES
-from hms_desktop.domain.reference import (
+from hms_demo import demo_world
+from hms_protocol.reference import (
+    DEFAULT_CODES,
     FRAMEWORKS,
     INSTRUMENTS,
     framework_id,
     framework_level_id,
     instrument_id,
 )
-from hms_desktop.services.demo import demo_world
 
 from .store import Account, Meta, Row, hash_password, next_seq, now
 
@@ -37,8 +37,10 @@ def scope_for(
         return "group", fields["group_id"]
     if entity == "attendance_mark":
         return "group", lesson_groups[fields["lesson_id"]]
-    if entity in ("assessment", "ensemble_member", "certificate", "progress_note", "target"):
+    if entity in ("assessment", "certificate", "progress_note", "target"):
         return "pupil", fields["pupil_id"]
+    if entity in ("ensemble_member", "rehearsal", "performance"):
+        return "ensemble", fields["ensemble_id"]
     return "public", None
 
 

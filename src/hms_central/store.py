@@ -2,13 +2,16 @@
 ops and batches that makes every push idempotent."""
 
 import hashlib
+import os
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     DateTime,
     Engine,
     Index,
@@ -61,11 +64,24 @@ class Account(Base):
 
 
 class EnrolCode(Base):
+    """A one-time code, stored as a salted scrypt hash (looked up through its tutor)."""
+
     __tablename__ = "enrol_code"
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    tutor_id: Mapped[str] = mapped_column(String(36))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    tutor_id: Mapped[str] = mapped_column(String(36), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInFailure(Base):
+    """A failed sign-in, per account (email digest) and per address, for rate limit and lockout."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_who", "who", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    who: Mapped[str] = mapped_column(String(80))  # "email:<digest>" or "addr:<digest>"
+    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Device(Base):
@@ -74,8 +90,23 @@ class Device(Base):
     tutor_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(100))
     refresh_hash: Mapped[str] = mapped_column(String(64))
+    # The token this one replaced: still accepted once, in case the answer that carried the new
+    # one was lost on the way back to the laptop.
+    previous_refresh_hash: Mapped[str | None] = mapped_column(String(64))
+    refreshed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Cover(Base):
+    """The office's assignment of a cover tutor to a group for some days."""
+
+    __tablename__ = "cover"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(36), index=True)
+    tutor_id: Mapped[str] = mapped_column(String(36), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
 
 
 class AccessGrant(Base):
@@ -93,7 +124,7 @@ class Row(Base):
     entity: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)
     fields: Mapped[dict] = mapped_column(JSON)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     # public | tutor | group | pupil: the pull shows a row to a tutor by this.
@@ -118,6 +149,7 @@ class Batch(Base):
     __tablename__ = "batch"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(36))
+    request_digest: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict] = mapped_column(JSON)
 
 
@@ -138,8 +170,19 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+def _owner_only(url: str) -> None:
+    """Create the SQLite file owner-only before SQLite does (its -wal and -shm files take the
+    database file's permissions)."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path or path == ":memory:":
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _owner_only(url)
         import sqlcipher3.dbapi2 as sqlite  # a SQLite free of the WAL-reset bug
 
         engine = create_engine(
@@ -158,7 +201,8 @@ def make_engine(url: str) -> Engine:
         def _begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        engine = create_engine(url)
+        # PostgreSQL (production): READ COMMITTED; writers serialise on the counter row.
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
     Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         if session.get(Meta, "epoch") is None:
@@ -183,8 +227,15 @@ def new_epoch(session: Session) -> str:
     return meta.value  # type: ignore[union-attr]
 
 
+def lock_writes(session: Session) -> None:
+    """Serialise writers: the sequence counter's row is locked until commit (SQLite's BEGIN
+    IMMEDIATE does the same), so sequence numbers are unique and commit in order, and an
+    incremental reader can never pass a number that a slower transaction commits later."""
+    session.get(Meta, "seq", with_for_update=True)
+
+
 def next_seq(session: Session) -> int:
-    meta = session.get(Meta, "seq")
+    meta = session.get(Meta, "seq", with_for_update=True)
     value = int(meta.value) + 1  # type: ignore[union-attr]
     meta.value = str(value)  # type: ignore[union-attr]
     return value

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from hms_desktop import APP_NAME, __version__, logs, paths
 from hms_desktop.domain.errors import HmsError
+
+log = logging.getLogger(__name__)
 
 PROG = "hms-desktop"
 
@@ -112,6 +115,8 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    """Always one line on stderr saying why, whatever the exit code (0 all sent, 1 waiting or
+    needing attention, 3 offline, 4 sign-in needed, 2 anything else)."""
     from hms_desktop.data.engine import open_database
     from hms_desktop.services.sync import server_of, sync_now
     from hms_desktop.sync.client import CentralClient
@@ -125,6 +130,14 @@ def _sync(args: argparse.Namespace) -> int:
         client = CentralClient(server)
         try:
             report = sync_now(db, client)
+        except HmsError:
+            raise
+        except Exception as err:  # a one-line reason, never a silent exit
+            log.exception("sync failed")
+            raise HmsError(
+                f"sync stopped unexpectedly ({type(err).__name__}); nothing on this laptop "
+                "was lost. Details are in the log."
+            ) from err
         finally:
             client.close()
     finally:
@@ -135,11 +148,16 @@ def _sync(args: argparse.Namespace) -> int:
     )
     if report.needs_attention:
         print(
-            f"{PROG}: {report.needs_attention} change(s) need your attention in the app.",
+            f"{PROG}: {report.needs_attention} item(s) need your attention in the app "
+            "(Needs attention).",
             file=sys.stderr,
         )
         return 1
-    return 0 if report.waiting == 0 else 1
+    if report.waiting:
+        print(f"{PROG}: {report.waiting} change(s) still waiting to be sent.", file=sys.stderr)
+        return 1
+    print(f"{PROG}: everything is sent and up to date.", file=sys.stderr)
+    return 0
 
 
 def _certificates(args: argparse.Namespace) -> int:
@@ -173,7 +191,7 @@ def _certificates(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from hms_desktop.services.demo import seed_demo
+    from hms_desktop.demo import seed_demo
 
     summary = seed_demo(args.db, pupils=args.pupils, seed=args.seed, today=args.today)
     print(
@@ -228,7 +246,7 @@ def _gui(args: argparse.Namespace) -> int:
     if args.demo:
         path, create_demo = paths.demo_db(), not paths.demo_db().exists()
         if create_demo:
-            from hms_desktop.services.demo import seed_demo
+            from hms_desktop.demo import seed_demo
 
             print(f"Creating the demo database at {path} …", file=sys.stderr)
             seed_demo(path)

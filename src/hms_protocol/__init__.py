@@ -4,45 +4,26 @@ Defined once here with pydantic; the central service's OpenAPI document (docs/op
 generated from them and is the contract.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .entities import ENTITIES, PULLED_ENTITIES, PUSHED_ENTITIES, Uuid
+
+__all__ = [
+    "ENTITIES",
+    "PULLED_ENTITIES",
+    "PUSHED_ENTITIES",
+]
 
 PROTOCOL_VERSION = 1
 MAX_BATCH = 500
 MAX_PULL_PAGE = 1000
 
-# Entities a tutor's laptop writes and pushes.
-PUSHED_ENTITIES = (
-    "lesson",
-    "attendance_mark",
-    "assessment",
-    "progress_note",
-    "target",
-    "ensemble_member",
-    "rehearsal",
-    "rehearsal_mark",
-    "performance",
-    "certificate",
-)
-# Entities central owns and the laptop pulls (plus the pushed ones, from the tutor's other
-# devices).
-PULLED_ENTITIES = (
-    "tutor",
-    "school",
-    "pupil",
-    "instrument",
-    "teaching_group",
-    "enrolment",
-    "holiday",
-    "attendance_code",
-    "framework",
-    "framework_level",
-    "ensemble",
-    "ensemble_section",
-    *PUSHED_ENTITIES,
-)
+MAX_CURSOR = 2**62  # cursors are sequence numbers; anything larger is not one
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a full batch of 500 ops with long notes fits easily
+ENROL_CODE_LENGTH = 12
 
 OpResult = Literal["applied", "duplicate", "conflict", "rejected"]
 
@@ -75,10 +56,12 @@ class RefreshRequest(Wire):
 class AccessToken(Wire):
     access_token: str
     access_expires_in: int
+    # Refresh tokens rotate: each refresh answers with the next one, which the laptop keeps.
+    refresh_token: str | None = None
 
 
 class Op(Wire):
-    op_id: str = Field(min_length=1, max_length=36)
+    op_id: Uuid
     entity: str = Field(max_length=40)
     entity_id: str = Field(min_length=1, max_length=36)
     op: Literal["upsert", "delete"]
@@ -118,6 +101,22 @@ class PullResponse(Wire):
     changes: list[Change]
     next_cursor: int
     more: bool
+
+
+class CoverAssignment(Wire):
+    group_id: Uuid
+    tutor_id: Uuid
+    first_day: date
+    last_day: date
+
+
+class Verification(Wire):
+    serial: str
+    valid: bool
+    kind: str | None = None
+    level: str | None = None
+    issued_on: date | None = None
+    initials: str | None = None
 
 
 class Health(Wire):

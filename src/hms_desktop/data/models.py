@@ -374,3 +374,16 @@ SYNCABLE_MODELS: tuple[type[Base], ...] = (
     Performance,
     Certificate,
 )
+
+
+class PulledSetAside(Base):
+    """A row pulled from central that this laptop could not apply, kept with the reason so the
+    tutor sees it under Needs attention; the rest of the pull went on without it."""
+
+    __tablename__ = "pulled_set_aside"
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict] = mapped_column(JSON)
+    set_aside_at: Mapped[datetime] = mapped_column(DateTime)

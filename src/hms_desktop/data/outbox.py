@@ -6,6 +6,7 @@ write rows without outbox entries.
 """
 
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -18,6 +19,26 @@ from .clock import utcnow
 from .models import OutboxEntry, Syncable
 
 FROM_SERVER = "from_server"
+
+
+class OutboxState(StrEnum):
+    """Where one outbox entry is: pending → batched → applied | duplicate | conflict |
+    rejected; a conflict or refusal the tutor settled is resolved; one sent again under a new
+    op id (after the office assigned cover) is superseded."""
+
+    PENDING = "pending"
+    BATCHED = "batched"
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+    RESOLVED = "resolved"
+    SUPERSEDED = "superseded"
+
+
+WAITING = (OutboxState.PENDING, OutboxState.BATCHED)
+NEEDS_ATTENTION = (OutboxState.CONFLICT, OutboxState.REJECTED)
+ACKNOWLEDGED = (OutboxState.APPLIED, OutboxState.DUPLICATE)
 # Bookkeeping columns that describe the local copy, not the thing itself.
 _LOCAL_ONLY = {"server_version", "updated_at"}
 
@@ -51,7 +72,7 @@ def _entry(obj: Syncable, op: OutboxOp, now: datetime) -> OutboxEntry:
         base_version=obj.server_version,
         fields=row_fields(obj) if op is OutboxOp.UPSERT else {},
         client_ts=now,
-        state="pending",
+        state=OutboxState.PENDING,
     )
 
 
@@ -82,9 +103,7 @@ def pending_count(session: Session) -> int:
     """Changes made on this laptop that central has not yet acknowledged."""
     return (
         session.scalar(
-            select(func.count())
-            .select_from(OutboxEntry)
-            .where(OutboxEntry.state.in_(("pending", "batched")))
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state.in_(WAITING))
         )
         or 0
     )

@@ -5,13 +5,18 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Time, bindparam, func, select, update
+from pydantic import ValidationError
+from sqlalchemy import Date, DateTime, Time, bindparam, delete, func, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+from hms_protocol import ENTITIES
+from hms_protocol.entities import problem
 
 from . import models
 from .clock import utcnow
-from .models import OutboxEntry, Setting, Syncable
-from .outbox import FROM_SERVER
+from .models import OutboxEntry, PulledSetAside, Setting, Syncable
+from .outbox import ACKNOWLEDGED, FROM_SERVER, NEEDS_ATTENTION, WAITING, OutboxState
 
 ENTITY_MODELS: dict[str, type[models.Base]] = {
     "tutor": models.Tutor,
@@ -37,7 +42,7 @@ ENTITY_MODELS: dict[str, type[models.Base]] = {
     "performance": models.Performance,
     "certificate": models.Certificate,
 }
-NEEDS_ATTENTION = ("conflict", "rejected")
+__all__ = ["NEEDS_ATTENTION", "WAITING", "OutboxState"]
 
 
 def get(session: Session, key: str) -> str | None:
@@ -57,7 +62,9 @@ def next_batch(session: Session, limit: int) -> tuple[str | None, list[OutboxEnt
     """The batch to send: an unanswered one again, identical, or else newly frozen entries."""
     waiting = list(
         session.scalars(
-            select(OutboxEntry).where(OutboxEntry.state == "batched").order_by(OutboxEntry.seq)
+            select(OutboxEntry)
+            .where(OutboxEntry.state == OutboxState.BATCHED)
+            .order_by(OutboxEntry.seq)
         )
     )
     if waiting:
@@ -66,7 +73,7 @@ def next_batch(session: Session, limit: int) -> tuple[str | None, list[OutboxEnt
     pending = list(
         session.scalars(
             select(OutboxEntry)
-            .where(OutboxEntry.state == "pending")
+            .where(OutboxEntry.state == OutboxState.PENDING)
             .order_by(OutboxEntry.seq)
             .limit(limit)
         )
@@ -75,7 +82,7 @@ def next_batch(session: Session, limit: int) -> tuple[str | None, list[OutboxEnt
         return None, []
     batch_id = str(uuid.uuid4())
     for entry in pending:
-        entry.state, entry.batch_id = "batched", batch_id
+        entry.state, entry.batch_id = OutboxState.BATCHED, batch_id
     return batch_id, pending
 
 
@@ -91,11 +98,11 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
         entry = entries.get(answer["op_id"])
         if entry is None:
             continue
-        result, version = answer["result"], answer.get("version")
+        result, version = OutboxState(answer["result"]), answer.get("version")
         entry.state, entry.result_reason = result, answer.get("reason")
         entry.result_version, entry.result_fields = version, answer.get("current")
         model = ENTITY_MODELS.get(entry.entity)
-        if result in ("applied", "duplicate") and version is not None and model is not None:
+        if result in ACKNOWLEDGED and version is not None and model is not None:
             versions = acknowledged.setdefault(model, {})
             versions[entry.entity_id] = max(version, versions.get(entry.entity_id, 0))
     for model, versions in acknowledged.items():
@@ -150,7 +157,7 @@ def apply_change(
             select(OutboxEntry).where(
                 OutboxEntry.entity == entity,
                 OutboxEntry.entity_id == entity_id,
-                OutboxEntry.state == "conflict",
+                OutboxEntry.state == OutboxState.CONFLICT,
             )
         ):
             if not deleted and version > (entry.result_version or 0):
@@ -181,7 +188,7 @@ def unsent_rows(session: Session) -> set[tuple[str, str]]:
     refused until the tutor settles them. A pull never overwrites these."""
     rows = session.execute(
         select(OutboxEntry.entity, OutboxEntry.entity_id).where(
-            OutboxEntry.state.in_(("pending", "batched", *NEEDS_ATTENTION))
+            OutboxEntry.state.in_((*WAITING, *NEEDS_ATTENTION))
         )
     )
     return {(entity, entity_id) for entity, entity_id in rows}
@@ -191,3 +198,130 @@ def pulling(session: Session) -> None:
     """Mark a session as applying central's rows: no outbox entries, FKs checked at commit."""
     session.info[FROM_SERVER] = True
     session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+
+
+def set_aside(
+    session: Session, entity: str, entity_id: str, version: int, fields: dict, reason: str
+) -> None:
+    """Keep a pulled row this laptop could not apply, with its reason, for the tutor to see."""
+    session.merge(
+        PulledSetAside(
+            entity=entity[:40],
+            entity_id=entity_id[:36],
+            version=version,
+            reason=reason[:500],
+            fields=fields,
+            set_aside_at=utcnow(),
+        )
+    )
+
+
+def apply_page(
+    session: Session, changes: list[Any], unsent: set[tuple[str, str]]
+) -> tuple[int, int, int]:
+    """Apply a pulled page row by row inside the caller's transaction: each row is checked
+    against its entity's schema and applied in a savepoint; a row that cannot be applied is
+    set aside with its reason and the rest go on. Returns (applied, skipped, set aside)."""
+    applied = skipped = aside = 0
+    placed: dict[tuple[str, str], Any] = {}
+    for change in changes:
+        spec = ENTITIES.get(change.entity)
+        if spec is None or change.entity not in ENTITY_MODELS:
+            skipped += 1
+            continue
+        fields = change.fields
+        try:
+            if not change.deleted:
+                known = {k: v for k, v in fields.items() if k in spec.schema.model_fields}
+                fields = spec.validate(known)
+            with session.begin_nested():
+                done = apply_change(
+                    session,
+                    change.entity,
+                    change.entity_id,
+                    change.version,
+                    change.deleted,
+                    fields,
+                    unsent,
+                )
+                session.flush()
+        except (ValidationError, ValueError, TypeError, SQLAlchemyError) as err:
+            reason = problem(err) if isinstance(err, ValidationError) else "it could not be stored"
+            set_aside(session, change.entity, change.entity_id, change.version, fields, reason)
+            aside += 1
+            continue
+        if done:
+            applied += 1
+            placed[(change.entity, change.entity_id)] = change
+            session.execute(
+                delete(PulledSetAside).where(
+                    PulledSetAside.entity == change.entity,
+                    PulledSetAside.entity_id == change.entity_id,
+                )
+            )
+        else:
+            skipped += 1
+    orphans = _set_aside_orphans(session, placed)
+    return applied - orphans, skipped, aside + orphans
+
+
+def _set_aside_orphans(session: Session, placed: dict[tuple[str, str], Any]) -> int:
+    """Rows of this page that point at something this laptop does not have (foreign keys are
+    checked at commit during a pull) are taken out again and set aside, so the page commits."""
+    orphans = 0
+    by_table = {ENTITY_MODELS[e].__table__.name: e for e, _ in placed}  # type: ignore[attr-defined]
+    for table_name, rowid, _parent, _fk in session.execute(text("PRAGMA foreign_key_check")):
+        entity = by_table.get(table_name)
+        if entity is None:
+            continue
+        table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+        key = table.primary_key.columns.values()[0]
+        row_id = session.scalar(select(key).where(text(f"{table_name}.rowid = :r")), {"r": rowid})
+        change = placed.get((entity, row_id))
+        if change is None:
+            continue
+        session.execute(delete(table).where(key == row_id))
+        set_aside(
+            session,
+            entity,
+            row_id,
+            change.version,
+            change.fields,
+            "it refers to something this laptop has not received",
+        )
+        orphans += 1
+    return orphans
+
+
+def set_aside_rows(session: Session) -> list[PulledSetAside]:
+    return list(session.scalars(select(PulledSetAside).order_by(PulledSetAside.set_aside_at)))
+
+
+def requeue_for_cover(session: Session) -> int:
+    """After central tells this laptop of a cover assignment, send refused lessons and marks
+    again, as new entries (central remembers every op id's answer), in their original order."""
+    entries = list(
+        session.scalars(
+            select(OutboxEntry)
+            .where(
+                OutboxEntry.state == OutboxState.REJECTED,
+                OutboxEntry.entity.in_(("lesson", "attendance_mark")),
+            )
+            .order_by(OutboxEntry.seq)
+        )
+    )
+    for entry in entries:
+        entry.state = OutboxState.SUPERSEDED
+        session.add(
+            OutboxEntry(
+                op_id=str(uuid.uuid4()),
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                op=entry.op,
+                base_version=entry.base_version,
+                fields=entry.fields,
+                client_ts=entry.client_ts,
+                state=OutboxState.PENDING,
+            )
+        )
+    return len(entries)

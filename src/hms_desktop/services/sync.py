@@ -12,19 +12,20 @@ from hms_desktop.data.models import (
     AttendanceMark,
     Lesson,
     OutboxEntry,
+    PulledSetAside,
     Pupil,
     TeachingGroup,
     Tutor,
 )
-from hms_desktop.data.outbox import FROM_SERVER
+from hms_desktop.data.outbox import FROM_SERVER, NEEDS_ATTENTION, WAITING, OutboxState
 from hms_desktop.data.sync_store import (
     ENTITY_MODELS,
-    NEEDS_ATTENTION,
     counts,
     get,
     pulling,
     put,
     python_value,
+    set_aside_rows,
 )
 from hms_desktop.domain.errors import HmsError, NotFound
 from hms_desktop.domain.names import display_name
@@ -47,8 +48,8 @@ class SyncStatus:
 
 @dataclass(frozen=True)
 class AttentionItem:
-    op_id: str
-    kind: str  # conflict | rejected
+    op_id: str  # for a pulled row set aside: "pulled:<entity>:<id>"
+    kind: str  # conflict | rejected | set_aside
     title: str  # "Mark for Zeynep Öztürk, Violin group, Mon 23 Nov"
     explanation: str  # in a tutor's words
     yours: str
@@ -110,12 +111,13 @@ def sync_status(db: Database) -> SyncStatus:
         states = counts(session)
         last = get(session, LAST_SYNC)
         server = get(session, SERVER)
+        aside = len(set_aside_rows(session))
     return SyncStatus(
         signed_in=bool(server),
         server=server,
         last_synced_at=datetime.fromisoformat(last) if last else None,
-        waiting=states.get("pending", 0) + states.get("batched", 0),
-        needs_attention=sum(states.get(s, 0) for s in NEEDS_ATTENTION),
+        waiting=sum(states.get(s, 0) for s in WAITING),
+        needs_attention=sum(states.get(s, 0) for s in NEEDS_ATTENTION) + aside,
     )
 
 
@@ -157,7 +159,7 @@ def needs_attention(db: Database) -> list[AttentionItem]:
             .order_by(OutboxEntry.seq)
         ):
             title, yours, theirs = _describe(session, entry)
-            if entry.state == "conflict":
+            if entry.state == OutboxState.CONFLICT:
                 explanation = (
                     "Another laptop recorded something different for this, and "
                     "the music service kept theirs. Choose which is right."
@@ -168,19 +170,46 @@ def needs_attention(db: Database) -> list[AttentionItem]:
                     f"{entry.result_reason or 'no reason given'}."
                 )
             items.append(AttentionItem(entry.op_id, entry.state, title, explanation, yours, theirs))
+        items.extend(_set_aside_item(row) for row in set_aside_rows(session))
     return items
+
+
+SET_ASIDE_PREFIX = "pulled:"
+
+
+def _set_aside_item(row: PulledSetAside) -> AttentionItem:
+    what = row.entity.replace("_", " ")
+    return AttentionItem(
+        op_id=f"{SET_ASIDE_PREFIX}{row.entity}:{row.entity_id}",
+        kind="set_aside",
+        title=f"A {what} from the music service",
+        explanation=(
+            f"This laptop could not use a {what} the music service sent ({row.reason}); "
+            "everything else was brought up to date. Tell the office; dismiss it once they "
+            "have fixed it."
+        ),
+        yours="",
+        theirs=None,
+    )
 
 
 def resolve(db: Database, op_id: str, keep: str) -> None:
     """Settle one item: ``theirs`` takes central's version here; ``mine`` sends ours again on
     top of central's version; ``dismiss`` acknowledges a rejected change."""
     with db.transaction() as session:
+        if op_id.startswith(SET_ASIDE_PREFIX):
+            entity, _, entity_id = op_id.removeprefix(SET_ASIDE_PREFIX).partition(":")
+            row = session.get(PulledSetAside, (entity, entity_id))
+            if row is None or keep != "dismiss":
+                raise NotFound("That item has already been settled.")
+            session.delete(row)
+            return
         entry = session.scalar(select(OutboxEntry).where(OutboxEntry.op_id == op_id))
         if entry is None or entry.state not in NEEDS_ATTENTION:
             raise NotFound("That item has already been settled.")
         model = ENTITY_MODELS[entry.entity]
         row = session.get(model, entry.entity_id)
-        if keep == "theirs" and entry.state == "conflict" and entry.result_fields:
+        if keep == "theirs" and entry.state == OutboxState.CONFLICT and entry.result_fields:
             session.info[FROM_SERVER] = True  # central's version: no outbox entry
             for name, value in entry.result_fields.items():
                 column = model.__table__.columns.get(name)  # type: ignore[attr-defined]
@@ -188,7 +217,7 @@ def resolve(db: Database, op_id: str, keep: str) -> None:
                     setattr(row, name, python_value(column, value))
             if row is not None:
                 row.server_version = entry.result_version  # type: ignore[attr-defined]
-        elif keep == "mine" and entry.state == "conflict":
+        elif keep == "mine" and entry.state == OutboxState.CONFLICT:
             if row is None:
                 raise NotFound("That record is no longer on this laptop.")
             # Sending again on top of central's version makes it a deliberate correction.
@@ -197,4 +226,4 @@ def resolve(db: Database, op_id: str, keep: str) -> None:
                 row.marked_at = utcnow()
         elif keep != "dismiss":
             raise HmsError("Choose 'theirs' or 'mine' for a conflict, 'dismiss' otherwise.")
-        entry.state = "resolved"
+        entry.state = OutboxState.RESOLVED

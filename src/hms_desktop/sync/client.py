@@ -1,5 +1,6 @@
 """HTTP client for the central service (/v1), on httpx. Every failure becomes a SyncError."""
 
+import ipaddress
 import json
 from typing import Any
 
@@ -32,6 +33,11 @@ class CentralClient:
         if not base_url.startswith(("http://", "https://")):
             raise SyncRefused(
                 f"'{base_url}' is not a server address (it should start with https://)."
+            )
+        if base_url.startswith("http://") and not _loopback(base_url):
+            raise SyncRefused(
+                "The server address must start with https:// (plain http:// would send your "
+                "password unprotected); only this computer itself may use http://."
             )
         # verify=True: TLS certificates are always checked.
         self._http = httpx.Client(
@@ -70,7 +76,9 @@ class CentralClient:
             raise Offline("The server can't be reached from here.") from err
         if response.status_code == 401:
             raise SignInNeeded(_detail(response) or "Sign-in needed.")
-        if response.status_code >= 500 or response.status_code in (408, 429):
+        if response.status_code == 429:
+            raise SignInNeeded(_detail(response) or "Too many attempts: try again later.")
+        if response.status_code >= 500 or response.status_code == 408:
             raise Offline(f"The server is having trouble (HTTP {response.status_code}).")
         if response.status_code >= 400:
             raise SyncRefused(f"The server refused the request: {_detail(response)}")
@@ -111,6 +119,16 @@ class CentralClient:
             access=access,
             params={"cursor": cursor, "limit": limit},
         )
+
+
+def _loopback(url: str) -> bool:
+    host = httpx.URL(url).host
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _detail(response: httpx.Response) -> str:

@@ -17,20 +17,23 @@ from filelock import FileLock, Timeout
 
 from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
+from hms_desktop.data.outbox import NEEDS_ATTENTION, WAITING, OutboxState
 from hms_desktop.data.sync_store import (
-    apply_change,
+    apply_page,
     counts,
     get,
     next_batch,
     pulling,
     put,
     record_results,
+    requeue_for_cover,
+    set_aside_rows,
     unsent_rows,
 )
 from hms_protocol import MAX_BATCH, MAX_PULL_PAGE, Op, PushRequest
 
 from .client import CentralClient
-from .credentials import load_refresh_token
+from .credentials import load_refresh_token, save_refresh_token
 from .errors import Offline, SignInNeeded, SyncBusy
 
 SERVER, DEVICE, CURSOR, EPOCH, LAST_SYNC = (
@@ -58,6 +61,8 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0
     skipped_unsent: int = 0
+    set_aside: int = 0
+    resent_for_cover: int = 0
     full_repull: bool = False
     waiting: int = 0
     needs_attention: int = 0
@@ -102,7 +107,10 @@ class SyncEngine:
         refresh = load_refresh_token(server, device)
         if not refresh:
             raise SignInNeeded("Sign in again to sync (the sign-in is not on this computer).")
-        self._access = self.client.refresh(device, refresh).access_token
+        answer = self.client.refresh(device, refresh)
+        if answer.refresh_token:  # central rotates refresh tokens: keep the next one
+            save_refresh_token(server, device, answer.refresh_token)
+        self._access = answer.access_token
         return self._access
 
     def _with_retries(self, call: Callable[[str], object]) -> object:
@@ -135,11 +143,14 @@ class SyncEngine:
             report = SyncReport()
             self.push(report, progress)
             self.pull(report, progress)
+            if report.resent_for_cover:
+                self.push(report, progress)  # marks refused before the cover reached central
             with self.db.transaction() as session:
                 put(session, LAST_SYNC, utcnow().isoformat(timespec="seconds"))
                 states = counts(session)
-            report.waiting = states.get("pending", 0) + states.get("batched", 0)
-            report.needs_attention = states.get("conflict", 0) + states.get("rejected", 0)
+                aside = len(set_aside_rows(session))
+            report.waiting = sum(states.get(s, 0) for s in WAITING)
+            report.needs_attention = sum(states.get(s, 0) for s in NEEDS_ATTENTION) + aside
             report.finished_at = utcnow()
             return report
         finally:
@@ -148,7 +159,7 @@ class SyncEngine:
     def push(self, report: SyncReport, progress: Progress | None = None) -> None:
         with self.db.reading() as session:
             states = counts(session)
-        total = states.get("pending", 0) + states.get("batched", 0)
+        total = sum(states.get(s, 0) for s in WAITING)
         while not self._cancelled():
             with self.db.transaction() as session:
                 batch_id, entries = next_batch(session, self.batch_size)
@@ -176,11 +187,11 @@ class SyncEngine:
             for a in answers:
                 report.pushed += 1
                 key = {
-                    "applied": "applied",
-                    "duplicate": "duplicates",
-                    "conflict": "conflicts",
-                    "rejected": "rejected",
-                }[a["result"]]
+                    OutboxState.APPLIED: "applied",
+                    OutboxState.DUPLICATE: "duplicates",
+                    OutboxState.CONFLICT: "conflicts",
+                    OutboxState.REJECTED: "rejected",
+                }[OutboxState(a["result"])]
                 setattr(report, key, getattr(report, key) + 1)
             if progress:
                 progress("push", report.pushed, total)
@@ -203,19 +214,13 @@ class SyncEngine:
             with self.db.transaction() as session:
                 pulling(session)
                 unsent = unsent_rows(session)
-                for change in page.changes:  # type: ignore[attr-defined]
-                    if apply_change(
-                        session,
-                        change.entity,
-                        change.entity_id,
-                        change.version,
-                        change.deleted,
-                        change.fields,
-                        unsent,
-                    ):
-                        report.pulled += 1
-                    else:
-                        report.skipped_unsent += 1
+                changes = page.changes  # type: ignore[attr-defined]
+                applied, skipped, aside = apply_page(session, changes, unsent)
+                report.pulled += applied
+                report.skipped_unsent += skipped
+                report.set_aside += aside
+                if any(c.entity == "cover" and not c.deleted for c in changes):
+                    report.resent_for_cover += requeue_for_cover(session)
                 put(session, CURSOR, str(page.next_cursor))  # type: ignore[attr-defined]
                 put(session, EPOCH, page.epoch)  # type: ignore[attr-defined]
             if progress:

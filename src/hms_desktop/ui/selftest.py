@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from hms_desktop.data.engine import open_database
-from hms_desktop.services.demo import seed_demo
+from hms_desktop.demo import seed_demo
 from hms_desktop.services.register import open_register
 from hms_desktop.services.store import changes_waiting
 

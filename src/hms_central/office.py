@@ -1,0 +1,192 @@
+"""What the music-service office does centrally (assign cover, add a pupil to an ensemble) and
+the public page a certificate's QR code opens.
+
+The office endpoints need the office token (``HMS_OFFICE_TOKEN`` when the service starts); with
+none set they answer 403. The same actions are ``hms-central`` commands.
+"""
+
+import html
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hms_protocol import ENTITIES, CoverAssignment, Wire
+from hms_protocol.entities import Day, Uuid, problem
+
+from .store import Cover, Row, lock_writes, next_seq, put_row
+
+
+class OfficeRefused(Exception):
+    pass
+
+
+class MemberRequest(Wire):
+    ensemble_id: Uuid
+    pupil_id: Uuid
+    section_id: Uuid | None = None
+    instrument_id: Uuid | None = None
+    joined_on: Day
+
+
+def _live(session: Session, entity: str, row_id: str) -> Row:
+    row = session.get(Row, (entity, row_id))
+    if row is None or row.deleted:
+        raise OfficeRefused(f"no {entity.replace('_', ' ')} {row_id}")
+    return row
+
+
+def _touch(session: Session, rows: list[Row]) -> None:
+    """Send rows again to laptops that now need them (a newly covering tutor, a leader with a
+    new member): a new sequence number, the same version."""
+    for row in rows:
+        row.seq = next_seq(session)
+
+
+def assign_cover(session: Session, group_id: str, tutor_id: str, first: date, last: date) -> str:
+    lock_writes(session)
+    _live(session, "teaching_group", group_id)
+    _live(session, "tutor", tutor_id)
+    if last < first:
+        raise OfficeRefused("the last day of cover is before the first")
+    cover = Cover(id=str(uuid.uuid4()), group_id=group_id, tutor_id=tutor_id)
+    cover.first_day, cover.last_day = first, last
+    session.add(cover)
+    put_row(
+        session,
+        "cover",
+        cover.id,
+        ENTITIES["cover"].validate(
+            {
+                "id": cover.id,
+                "group_id": group_id,
+                "tutor_id": tutor_id,
+                "first_day": first.isoformat(),
+                "last_day": last.isoformat(),
+            }
+        ),
+        "tutor",
+        tutor_id,
+    )
+    enrolments = list(
+        session.scalars(
+            select(Row).where(
+                Row.entity == "enrolment", Row.scope_id == group_id, Row.deleted.is_(False)
+            )
+        )
+    )
+    pupils = [session.get(Row, ("pupil", e.fields["pupil_id"])) for e in enrolments]
+    _touch(session, [*enrolments, *(p for p in pupils if p is not None)])
+    return cover.id
+
+
+def add_member(session: Session, request: MemberRequest) -> str:
+    lock_writes(session)
+    _live(session, "ensemble", request.ensemble_id)
+    pupil = _live(session, "pupil", request.pupil_id)
+    member_id = str(uuid.uuid4())
+    fields = ENTITIES["ensemble_member"].validate(
+        {"id": member_id, **request.model_dump(mode="json")}
+    )
+    put_row(session, "ensemble_member", member_id, fields, "ensemble", request.ensemble_id, None)
+    _touch(session, [pupil])
+    return member_id
+
+
+def verification(session: Session, serial: str, code: str) -> dict | None:
+    """What the public page may say about a certificate: kind, level, date, initials."""
+    row = session.scalar(
+        select(Row).where(
+            Row.entity == "certificate",
+            Row.deleted.is_(False),
+            Row.fields["serial"].as_string() == serial,
+        )
+    )
+    if row is None or not secrets.compare_digest(
+        str(row.fields.get("verification_code", "")).upper(), code.strip().upper()
+    ):
+        return None
+    pupil = session.get(Row, ("pupil", row.fields.get("pupil_id")))
+    names = (
+        (pupil.fields.get("given_name", ""), pupil.fields.get("family_name", "")) if pupil else ()
+    )
+    return {
+        "kind": row.fields.get("template"),
+        "level": row.fields.get("level_text"),
+        "issued_on": row.fields.get("issued_on"),
+        "initials": " ".join(f"{n.strip()[0]}." for n in names if n.strip()),
+    }
+
+
+def add_office_routes(
+    app: FastAPI,
+    factory: sessionmaker[Session],
+    problem_statuses: Callable[..., dict],
+    office_token: str | None,
+) -> None:
+    def office(authorization: Annotated[str | None, Header()] = None) -> None:
+        given = (authorization or "").removeprefix("Bearer ")
+        if not office_token or not secrets.compare_digest(given, office_token):
+            raise HTTPException(403, "the office token is needed for this")
+
+    def run(action: Callable[[Session], str]) -> dict:
+        with factory.begin() as session:
+            try:
+                return {"id": action(session)}
+            except OfficeRefused as refused:
+                raise HTTPException(404, str(refused)) from None
+            except ValidationError as err:
+                raise HTTPException(422, problem(err)) from None
+
+    @app.post(
+        "/v1/office/cover",
+        dependencies=[Depends(office)],
+        responses=problem_statuses(403, 404, 413, 422),
+    )
+    def cover(body: CoverAssignment) -> dict:
+        return run(
+            lambda s: assign_cover(s, body.group_id, body.tutor_id, body.first_day, body.last_day)
+        )
+
+    @app.post(
+        "/v1/office/ensemble-member",
+        dependencies=[Depends(office)],
+        responses=problem_statuses(403, 404, 413, 422),
+    )
+    def member(body: MemberRequest) -> dict:
+        return run(lambda s: add_member(s, body))
+
+    @app.get("/verify/{serial}", response_class=HTMLResponse, responses={404: {}})
+    def verify(serial: str, code: str = "") -> HTMLResponse:
+        with factory() as session:
+            found = verification(session, serial[:40], code[:20])
+        if found is None:
+            body = "<h1>Not a certificate we issued</h1><p>Check the serial and code.</p>"
+            return HTMLResponse(_page(body), status_code=404)
+        kind = html.escape(str(found["kind"] or "").replace("_", " ").capitalize())
+        body = (
+            f"<h1>A genuine Hackney Music Service certificate</h1>"
+            f"<p>{kind} certificate{_level(found)}, issued on {html.escape(found['issued_on'])}"
+            f" to {html.escape(found['initials'])}</p>"
+            f"<p>Serial {html.escape(serial)}</p>"
+        )
+        return HTMLResponse(_page(body))
+
+
+def _level(found: dict) -> str:
+    return f" — {html.escape(found['level'])}" if found.get("level") else ""
+
+
+def _page(body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><meta charset="utf-8">'
+        '<meta name="robots" content="noindex"><title>Certificate check</title>'
+        f"<body>{body}</body></html>"
+    )
