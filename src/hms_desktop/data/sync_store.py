@@ -3,6 +3,7 @@ and applying pulled rows without creating outbox entries."""
 
 import uuid
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,15 +43,26 @@ ENTITY_MODELS: dict[str, type[models.Base]] = {
     "performance": models.Performance,
     "certificate": models.Certificate,
 }
-__all__ = ["NEEDS_ATTENTION", "WAITING", "OutboxState"]
+__all__ = ["NEEDS_ATTENTION", "WAITING", "OutboxState", "SettingKey"]
 
 
-def get(session: Session, key: str) -> str | None:
+class SettingKey(StrEnum):
+    """Every profile setting, named once (the settings table holds them as text)."""
+
+    TUTOR_ID = "tutor_id"
+    SERVER = "sync.server"
+    DEVICE = "sync.device_id"
+    CURSOR = "sync.cursor"
+    EPOCH = "sync.epoch"
+    LAST_SYNC = "sync.last_synced_at"
+
+
+def get(session: Session, key: SettingKey) -> str | None:
     """A profile setting (who the tutor is, the sync cursor…)."""
     return session.scalar(select(Setting.value).where(Setting.key == key))
 
 
-def put(session: Session, key: str, value: str) -> None:
+def put(session: Session, key: SettingKey, value: str) -> None:
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))

@@ -3,10 +3,11 @@
 from sqlalchemy.orm import Session
 
 from hms_desktop.data.models import Tutor
+from hms_desktop.data.sync_store import SettingKey
 from hms_desktop.data.sync_store import get as get_setting
 from hms_desktop.data.sync_store import put as set_setting
 
-TUTOR_ID = "tutor_id"
+TUTOR_ID = SettingKey.TUTOR_ID
 
 __all__ = ["TUTOR_ID", "current_tutor", "get_setting", "set_setting"]
 

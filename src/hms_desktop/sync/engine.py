@@ -19,6 +19,7 @@ from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
 from hms_desktop.data.outbox import NEEDS_ATTENTION, WAITING, OutboxState
 from hms_desktop.data.sync_store import (
+    SettingKey,
     apply_page,
     counts,
     get,
@@ -37,11 +38,11 @@ from .credentials import load_refresh_token, save_refresh_token
 from .errors import Offline, SignInNeeded, SyncBusy
 
 SERVER, DEVICE, CURSOR, EPOCH, LAST_SYNC = (
-    "sync.server",
-    "sync.device_id",
-    "sync.cursor",
-    "sync.epoch",
-    "sync.last_synced_at",
+    SettingKey.SERVER,
+    SettingKey.DEVICE,
+    SettingKey.CURSOR,
+    SettingKey.EPOCH,
+    SettingKey.LAST_SYNC,
 )
 ATTEMPTS = 5
 
