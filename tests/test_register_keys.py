@@ -318,3 +318,86 @@ def test_the_menu_key_names_the_selected_pupil(qtbot, window):
     view.table.selectRow(2)
     qtbot.keyClick(view.table, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
     assert f"Certificate for {view.model.row_at(2).name}…" in shown[-1]
+
+
+# --- found by trying it as a tutor under Xvfb ------------------------------------------------
+
+
+def test_enter_straight_after_a_code_comments_on_the_pupil_just_marked(qtbot, window, db, tutor):
+    view, table = window.register_view, window.register_view.table
+    table.selectRow(1)
+    qtbot.keyClicks(table, "AN")
+    assert table.currentIndex().row() == 2  # the selection moved on…
+    tutor.comments = ["Dentist"]
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # …but the comment is for the pupil just marked
+    marks = saved(db, view)
+    assert marks[pupil_at(view, 1)] == ("AN", "Dentist")
+    assert marks[pupil_at(view, 2)] == (None, "")
+    assert view.model.row_at(1).name in tutor.asked[-1]
+    assert table.currentIndex().row() == 2
+
+
+def test_undo_shows_the_pupil_it_changed_and_says_what(qtbot, window, db):
+    view, table = window.register_view, window.register_view.table
+    table.selectRow(20)
+    qtbot.keyClicks(table, "L")
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert table.currentIndex().row() == 20
+    assert view.message.text() == f"Undone: Mark L for {view.model.row_at(20).name}"
+
+
+def test_undo_of_another_lessons_mark_says_which_register(qtbot, window, db):
+    view, table = window.register_view, window.register_view.table
+    first = view.register.group_name
+    qtbot.keyClicks(table, "L")
+    window.timetable.setFocus()
+    qtbot.keyClick(window.timetable, Qt.Key.Key_Down)
+    assert view.register.group_name != first
+    window.undo_action.trigger()
+    assert f"in the register of {first}" in view.message.text()
+
+
+def test_the_header_follows_the_marks(qtbot, window):
+    view, table = window.register_view, window.register_view.table
+    assert view.lesson_status.text().startswith("Not yet taken")
+    qtbot.keyClicks(table, "P")
+    assert view.lesson_status.text().startswith("Delivered")
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert view.lesson_status.text().startswith("Not yet taken")
+
+
+def test_what_to_know_about_a_pupil_is_one_key_away(qtbot, window):
+    view = window.register_view
+    shown, cared = [], []
+    view.show_menu = lambda menu, _at: shown.append(menu.actions())
+    view.show_care = lambda title, text: cared.append(text)
+    row = next(i for i in range(view.model.rowCount()) if view.model.row_at(i).needs_care)
+    view.table.selectRow(row)
+    qtbot.keyClick(view.table, Qt.Key.Key_Menu)
+    care = next(a for a in shown[-1] if a.text().startswith("What to know about"))
+    care.trigger()
+    assert cared == [view.model.row_at(row).care_detail]
+
+
+def test_a_half_typed_code_is_dropped_when_the_tutor_moves_on(qtbot, window, db):
+    view, table = window.register_view, window.register_view.table
+    qtbot.keyClicks(table, "A")
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClicks(table, "N")  # not "AN" on the next pupil
+    assert saved(db, view)[pupil_at(view, 1)] == (None, "")
+    assert view.typed == ""
+
+
+def test_after_choosing_another_pupil_enter_comments_on_that_pupil(qtbot, window, db, tutor):
+    view, table = window.register_view, window.register_view.table
+    qtbot.keyClick(table, Qt.Key.Key_F8)
+    table.selectRow(9)
+    qtbot.keyClicks(table, "AU")
+    table.selectRow(2)  # a click on another pupil
+    tutor.comments = ["Dentist"]
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    marks = saved(db, view)
+    assert marks[pupil_at(view, 2)] == ("P", "Dentist")
+    assert marks[pupil_at(view, 9)] == ("AU", "")

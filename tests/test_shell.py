@@ -578,3 +578,24 @@ def test_the_window_fits_a_laptop_screen_with_the_sync_status_in_view(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_finding_a_group_moves_with_arrows_and_opens_on_its_own_day(qtbot, window, db, monkeypatch):
+    from hms_desktop.ui.today.find_group import FindGroupDialog
+
+    monkeypatch.setattr(clock, "today", lambda: MONDAY + timedelta(days=4))  # Friday
+
+    def choose_second(dialog: FindGroupDialog) -> None:
+        dialog.query.setText("small group")
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Down)
+        assert dialog.table.currentIndex().row() == 1
+        chosen.append(dialog.chosen())
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+
+    chosen: list = []
+    when_modal(FindGroupDialog, choose_second)
+    window.today.find_group()
+    group = chosen[0]
+    assert window.register_view.register.group_id == group.group_id
+    assert window.today.day.weekday() == group.weekday
+    assert window.today.day <= MONDAY + timedelta(days=4)

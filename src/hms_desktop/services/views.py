@@ -82,6 +82,7 @@ class Register:
     rows: tuple[RegisterRow, ...]
     codes: tuple[CodeInfo, ...]
     in_future: bool = False  # only a cancellation can be entered ahead
+    is_cover: bool = False  # another tutor's group, taken as cover
 
     @property
     def accepts_marks(self) -> bool:
@@ -124,6 +125,7 @@ class MarkState:
 class MarkChange:
     row: RegisterRow
     before: MarkState
+    status: str = ""  # the lesson's status after the change
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ QLabel#registerSubtitle { color: #444; }
 QLabel#lessonStatus { font-weight: 600; }
 QTableView#registerTable { font-size: 12pt; }
 QLabel#legend { color: #333; font-size: 9pt; }
+QTableView:focus, QPlainTextEdit:focus, QListWidget:focus { border: 2px solid #1f5fbf; }
 """
 
 

@@ -24,6 +24,7 @@ from hms_desktop.domain.ids import lesson_id
 from hms_desktop.domain.names import display_name, sort_key
 from hms_desktop.domain.types import GroupKind, LessonStatus
 
+from ..profile import TUTOR_ID, get_setting
 from ..schedule import enrolled_on
 from ..views import CodeInfo, Register, RegisterRow
 
@@ -168,6 +169,7 @@ def register_of(session: Session, group_id: str, day: date) -> Register:
             for c in tuition_codes(session)
         ),
         in_future=day > clock.today(),
+        is_cover=group.tutor_id != get_setting(session, TUTOR_ID),
     )
 
 

@@ -163,7 +163,7 @@ def record_mark(
             lesson.status = LessonStatus.DELIVERED.value
         _write_mark(session, lesson, pupil_id, attendance_code.code, text, me)
         session.flush()
-        return MarkChange(row_of(session, group_id, day, pupil_id), before)
+        return MarkChange(row_of(session, group_id, day, pupil_id), before, lesson.status)
 
 
 def mark_attendance(
@@ -193,7 +193,9 @@ def clear_mark(db: Database, group_id: str, day: date, pupil_id: str) -> MarkCha
             if lesson is not None:
                 _settle_status(lesson, marks)
             session.flush()
-        return MarkChange(row_of(session, group_id, day, pupil_id), before)
+        lesson = session.get(Lesson, lid)
+        status = lesson.status if lesson else LessonStatus.SCHEDULED.value
+        return MarkChange(row_of(session, group_id, day, pupil_id), before, status)
 
 
 def _snapshot(session: Session, group_id: str, day: date) -> LessonSnapshot:
@@ -235,7 +237,7 @@ def change_lesson_status(
         previous = LessonStatus(before.status)
         replaced_code = STATUS_CODE[previous] if previous in CANCELLED else None
         writes: list[str] = []
-        replaced = 0
+        replaced = commented = 0
         for pupil_id in eligible_pupils(session, group.id, day):
             state = _state(pupil_id, marks.get(pupil_id))
             if status is LessonStatus.DELIVERED and state.code not in (None, replaced_code):
@@ -244,10 +246,21 @@ def change_lesson_status(
                 continue
             writes.append(pupil_id)
             replaced += state.code is not None
+            commented += bool(state.comment)
         if replaced and not replace_marks:
+            what = (
+                "Marking everyone present"
+                if status is LessonStatus.DELIVERED
+                else f"“{status.label}”"
+            )
             noun = "mark" if replaced == 1 else "marks"
+            lost = (
+                f", and {commented} comment{'s' if commented != 1 else ''} with them"
+                if commented
+                else ""
+            )
             raise MarksWouldBeReplaced(
-                f"{status.label} replaces {replaced} {noun} already taken in this register.",
+                f"{what} replaces {replaced} {noun} already taken in this register{lost}.",
                 replaced,
             )
         text = _comment(text, code)

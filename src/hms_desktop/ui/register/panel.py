@@ -61,13 +61,13 @@ class RegisterPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PUPIL, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((YEAR, 46), (CODE, 54), (COMMENT, 150), (CARE, 86)):
+        header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((YEAR, 46), (CODE, 54), (CARE, 104)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.legend = QLabel()
-        self.legend.setWordWrap(True)
         self.legend.setObjectName("legend")
         self.message = QLabel()
         self.message.setObjectName("registerMessage")
@@ -77,7 +77,7 @@ class RegisterPanel(QWidget):
         self.note = QPlainTextEdit()
         self.note_label.setBuddy(self.note)
         self.note.setPlaceholderText("What you covered, anything for next week (saved as you type)")
-        self.note.setMaximumHeight(58)
+        self.note.setMaximumHeight(50)
         self.note.setTabChangesFocus(True)
 
         layout = QVBoxLayout(self)
@@ -93,6 +93,7 @@ class RegisterPanel(QWidget):
         note_row.addWidget(self.note_label, 0, Qt.AlignmentFlag.AlignTop)
         note_row.addWidget(self.note, 1)
         layout.addLayout(note_row)
+        self.setTabOrder(self.table, self.note)  # Tab from the register goes to the note
 
     def _warn(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a40000'>{text}</span>")
@@ -111,3 +112,6 @@ class RegisterPanel(QWidget):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _show_care_dialog(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)

@@ -3,6 +3,7 @@ pushed afterwards puts the earlier state back on undo and the later one on redo 
 new recorded change that syncs like any other."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 
@@ -10,6 +11,17 @@ from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.views import MarkState, Register
 
 from .backend import RegisterBackend
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What an undo or redo did, for the view to show where and what."""
+
+    backend: RegisterBackend
+    register: Register | None
+    error: str | None
+    said: str = ""
+    pupils: tuple[str, ...] = ()
 
 
 class RestoreCommand(QUndoCommand):
@@ -21,7 +33,7 @@ class RestoreCommand(QUndoCommand):
         after: tuple[MarkState, ...],
         status_before: str | None,
         status_after: str | None,
-        done: Callable[[RegisterBackend, Register | None, str | None], None],
+        done: Callable[["Restored"], None],
     ) -> None:
         super().__init__(text)
         self._backend = backend
@@ -35,9 +47,13 @@ class RestoreCommand(QUndoCommand):
             register = self._backend.restore(marks, status)
         except HmsError as err:
             self.setObsolete(True)  # cannot be put back: drop it rather than pretend
-            self._done(self._backend, None, f"Could not {which} “{self.text()}”: {err}")
+            self._done(Restored(self._backend, None, f"Could not {which} “{self.text()}”: {err}"))
             return
-        self._done(self._backend, register, None)
+        before, _ = self._states["undo"]
+        after, _ = self._states["redo"]
+        changed = tuple(m.pupil_id for m, n in zip(before, after, strict=True) if m != n)
+        said = f"{'Undone' if which == 'undo' else 'Redone'}: {self.text()}"
+        self._done(Restored(self._backend, register, None, said, changed))
 
     def redo(self) -> None:
         if self._made:

@@ -23,7 +23,7 @@ from ..common.events import ChangeKind
 from .backend import RegisterBackend
 from .model import PUPIL
 from .panel import RegisterPanel
-from .undo import RestoreCommand
+from .undo import RestoreCommand, Restored
 
 NOTE_SAVE_MS = 800
 ALL_PRESENT_KEY = Qt.Key.Key_F8
@@ -39,15 +39,19 @@ class RegisterView(RegisterPanel):
         self._backend: RegisterBackend | None = None
         self._register: Register | None = None
         self._typed = ""
+        self._just_marked: int | None = None  # the row a code was just typed on
         # How the view asks the tutor; replaced only where no person is at the keyboard.
         self.ask_comment: Callable[[str, str], str | None] = self._ask_comment_dialog
         self.confirm: Callable[[str, str], bool] = self._confirm_dialog
         self.show_menu: Callable[[QMenu, QPoint], object] = QMenu.popup
+        self.show_care: Callable[[str, str], object] = self._show_care_dialog
         self.all_present.clicked.connect(lambda: self.set_status(LessonStatus.DELIVERED))
         self.certificates.clicked.connect(lambda: self.certificates_requested.emit(None))
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.edit_comment())
         self.table.customContextMenuRequested.connect(self._context_menu)
+        # Choosing another pupil (mouse, arrows) ends "Enter comments the pupil just marked".
+        self.table.selectionModel().currentRowChanged.connect(self._forget_just_marked)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_MS)
@@ -118,11 +122,7 @@ class RegisterView(RegisterPanel):
         row = self.table.currentIndex().row()
         self._register = register
         self.model.set_register(register.rows, register.codes)
-        cover = (
-            f"  ·  cover for {register.tutor_name}"
-            if register.delivered_by and register.delivered_by != register.tutor_name
-            else ""
-        )
+        cover = f"  ·  cover for {register.tutor_name}" if register.is_cover else ""
         self.title.setText(register.group_name)
         self.subtitle.setText(
             f"{register.school_name}  ·  {register.day:%A %-d %B %Y}  ·  "
@@ -131,12 +131,12 @@ class RegisterView(RegisterPanel):
         )
         self._show_status()
         self.legend.setText(
-            "Type a code:  "
-            + "   ".join(
-                f"<b>{c.code}</b> {c.meaning.split(' (')[0].lower()}" for c in register.codes
-            )
-            + "   ·   <b>Enter</b> comment   ·   <b>Del</b> clear   ·   <b>Ctrl+Z</b> undo"
+            "Codes: "
+            + " ".join(f"<b>{c.code}</b>" for c in register.codes)
+            + "  ·  <b>Enter</b> comment  ·  <b>Del</b> clear  ·  <b>Ctrl+Z</b> undo"
+            + "  ·  <b>F1</b> all keys"
         )
+        self.legend.setToolTip("\n".join(f"{c.code}  {c.meaning}" for c in register.codes))
         if self.note.toPlainText() != register.note:
             self.note.blockSignals(True)
             self.note.setPlainText(register.note)
@@ -149,6 +149,15 @@ class RegisterView(RegisterPanel):
             )
         if keep_row and 0 <= row < self.model.rowCount():
             self.table.selectRow(row)
+
+    def _forget_just_marked(self, *_args) -> None:
+        self._just_marked = None
+
+    def _set_status_label(self, status: str) -> None:
+        if self._register is not None and status:
+            label = LessonStatus(status).label
+            self._register = replace(self._register, status=status, status_label=label)
+            self._show_status()
 
     def _show_status(self) -> None:
         if self._register is None:
@@ -181,8 +190,20 @@ class RegisterView(RegisterPanel):
             self.set_status(LessonStatus.DELIVERED)
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.edit_comment()
+            # Straight after a code, Enter comments on the pupil just marked, not the next one.
+            self.edit_comment(self._just_marked)
             return True
+        self._just_marked = None
+        if (
+            self._typed
+            and not (text and text.isalpha())
+            and key
+            not in (
+                Qt.Key.Key_Escape,
+                Qt.Key.Key_Backspace,
+            )
+        ):
+            self._clear_typed()  # moving away drops a half-typed code
         if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.model.rowCount():
             self.table.selectRow(0 if key == Qt.Key.Key_Home else self.model.rowCount() - 1)
             return True
@@ -268,9 +289,11 @@ class RegisterView(RegisterPanel):
         row, pupil = current
         try:
             change = self._backend.mark(pupil.pupil_id, code, comment)
-        except CommentRequired as err:
+        except CommentRequired:
+            meaning = next((c.meaning for c in self._register.codes if c.code == code), code)
             asked = self.ask_comment(
-                f"{code}: comment needed", f"{err}\n\nWhy is {pupil.name} marked {code}?"
+                f"{code}: a comment is needed",
+                f"Why is {pupil.name} marked {code} ({meaning})?",
             )
             if asked is None or not asked.strip():
                 self._warn(f"{code} needs a comment, so the mark was not saved.")
@@ -284,11 +307,14 @@ class RegisterView(RegisterPanel):
             what = "Comment" if after.code == change.before.code else f"Mark {code}"
             self._push(f"{what} for {pupil.name}", (change.before,), (after,), None, None)
         self.model.replace_row(change.row)
+        self._set_status_label(change.status)
+        self.message.clear()
         self._after_write(ChangeKind.ATTENDANCE)
         if change.before.comment and after.code != change.before.code and comment is None:
             self.message.setText(f"{pupil.name}: comment kept — “{change.row.comment}”")
         if advance and row + 1 < self.model.rowCount():
             self.table.selectRow(row + 1)
+        self._just_marked = row if advance else None
         return True
 
     def clear_current(self) -> bool:
@@ -303,12 +329,17 @@ class RegisterView(RegisterPanel):
             return False
         after = MarkState(pupil.pupil_id, None, "")
         self._push(f"Clear mark for {pupil.name}", (change.before,), (after,), None, None)
-        self.reload()
+        self.model.replace_row(change.row)
+        self._set_status_label(change.status)
         self._after_write(ChangeKind.ATTENDANCE)
         self.message.setText(f"{pupil.name}'s mark was cleared (Ctrl+Z puts it back).")
         return True
 
-    def edit_comment(self) -> None:
+    def edit_comment(self, row: int | None = None) -> None:
+        """Comment on the selected pupil's mark (or on ``row``, the pupil just marked)."""
+        if row is not None and self.model.row_at(row) is not None:
+            self.table.selectRow(row)
+        self._just_marked = None
         current = self.current_row()
         if current is None:
             return
@@ -317,7 +348,9 @@ class RegisterView(RegisterPanel):
             self._warn("Give a code first, then a comment.")
             return
         text = self.ask_comment(
-            f"Comment for {pupil.name}", f"Comment on {pupil.code}:", pupil.comment
+            f"Comment for {pupil.name}",
+            f"Comment on {pupil.name}'s mark {pupil.code}:",
+            pupil.comment,
         )
         if text is None:
             return
@@ -388,17 +421,24 @@ class RegisterView(RegisterPanel):
             )
         )
 
-    def _restored(self, backend: RegisterBackend, register: Register | None, error) -> None:
-        if error:
-            self._warn(error)
+    def _restored(self, done: Restored) -> None:
+        """After an undo or redo: show the pupil it changed, or say where it changed."""
+        if done.error or done.register is None:
+            self._warn(done.error or "Nothing was changed.")
             return
-        if self._backend is not None and backend.key == self._backend.key and register:
+        register = done.register
+        if self._backend is not None and done.backend.key == self._backend.key:
             self._show(register, keep_row=True)
-        elif register is not None:
-            self._ctx.say(
-                f"Changed the register of {register.group_name}, {register.day:%a %-d %b}."
-            )
-        self._after_write(ChangeKind.ATTENDANCE, register.lesson_id if register else None)
+            rows = [i for i, r in enumerate(register.rows) if r.pupil_id in done.pupils]
+            if rows:
+                self.table.selectRow(rows[0])
+                self.table.scrollTo(self.model.index(rows[0], 0))
+            self.message.setText(done.said)
+        else:
+            where = f"{register.group_name}, {register.day:%a %-d %b}"
+            self.message.setText(f"{done.said} — in the register of {where}.")
+            self._ctx.say(f"{done.said} — in the register of {where}.")
+        self._after_write(ChangeKind.ATTENDANCE, register.lesson_id)
 
     # --- menus and messages ------------------------------------------------------------------
 
@@ -410,6 +450,11 @@ class RegisterView(RegisterPanel):
         index, row = current
         menu = QMenu(self)
         menu.addAction("Comment…", self.edit_comment)
+        if row.care_detail:
+            menu.addAction(
+                f"What to know about {row.name}…",
+                lambda: self.show_care(f"About {row.name}", row.care_detail),
+            )
         menu.addAction("Clear mark", self.clear_current).setEnabled(bool(row.code))
         menu.addSeparator()
         menu.addAction(

@@ -84,7 +84,7 @@ def about_html(db_path: str, font_families: list[str]) -> str:
         "Service.</p>"
         f"<p><b>Database:</b> {escape(db_path)}<br>(owner-only; holds children's personal data)</p>"
         f"<p><b>Bundled fonts:</b> {escape(fonts)} — SIL Open Font License 1.1:</p>"
-        f"<pre style='font-size:8pt'>{escape(licence)}</pre>"
+        f"<p style='font-size:8pt; white-space: pre-wrap'>{escape(licence)}</p>"
     )
 
 

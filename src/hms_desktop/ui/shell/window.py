@@ -24,7 +24,7 @@ from hms_desktop.sync.client import CentralClient
 
 from ..certificates.dialog import CertificatesDialog
 from ..common.context import PageContext
-from ..common.events import DataEvents
+from ..common.events import ChangeKind, DataEvents
 from ..common.fonts import register_bundled_fonts
 from ..ensembles.page import ensembles_page
 from ..pupils.page import pupils_page
@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_geometry()
         self.sync.refresh_status()
+        self.context.events.data_changed.connect(self._account_changed)
+        self._account_changed(ChangeKind.ACCOUNT, [])
 
     # --- what tests and the selftest reach ---------------------------------------------------
 
@@ -192,6 +194,14 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.HelpContents,
         )
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
+
+    def _account_changed(self, kind: str, _ids: list) -> None:
+        """Sign in, or Sign out and Sync now: the File menu offers what applies."""
+        if kind not in (ChangeKind.ACCOUNT, ChangeKind.SYNC):
+            return
+        signed_in = self.sync_page.sign_out_button.isVisibleTo(self.sync_page)
+        self.sign_in_action.setEnabled(not signed_in)
+        self.sign_out_action.setEnabled(signed_in)
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)

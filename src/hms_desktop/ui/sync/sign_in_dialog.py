@@ -30,6 +30,7 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in to Hackney Music Service")
+        self.setMinimumWidth(480)
         self._db = db
         self._client_factory = client_factory
         self.tutor_name = ""

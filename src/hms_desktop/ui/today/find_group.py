@@ -1,6 +1,6 @@
 """Find any group by school, tutor, instrument or name, to take its register as cover."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -66,8 +66,31 @@ class FindGroupDialog(QDialog):
         layout.addWidget(self.count)
         layout.addWidget(buttons)
         self.query.textChanged.connect(self.search)
-        self.query.returnPressed.connect(self.table.setFocus)
+        self.query.returnPressed.connect(self._open_chosen)
+        self.query.installEventFilter(self)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.search(text)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Up and Down in the search box move through the results."""
+        arrow = (
+            watched is self.query
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+        )
+        if arrow and self.model.rowCount():
+            row = self.table.currentIndex().row()
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            self.table.selectRow(max(0, min(self.model.rowCount() - 1, row + step)))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _open_chosen(self) -> None:
+        if self.chosen() is None:
+            self.count.setText("No group matches: change the search, or press Esc to close.")
+            return
+        self.accept()
 
     def search(self, text: str) -> None:
         groups = find_groups(self._db, text)

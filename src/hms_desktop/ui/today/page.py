@@ -262,7 +262,15 @@ class TodayPage(QWidget):
     def find_group(self) -> None:
         dialog = FindGroupDialog(self._ctx.db, self.search.text(), self)
         chosen = dialog.chosen() if dialog.exec() else None
-        if chosen is not None and self.open_register(chosen.group_id, self._day):
+        if chosen is None:
+            return
+        # Cover is taken on the group's own day: this week's, or last week's if still ahead.
+        day = self._day + timedelta(days=chosen.weekday - self._day.weekday())
+        if day > self._ctx.today():
+            day -= timedelta(days=7)
+        if day != self._day:
+            self.show_day(day)
+        if self.open_register(chosen.group_id, day):
             self.focus_register()
 
     def _refresh_untaken(self) -> None:
