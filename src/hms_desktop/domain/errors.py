@@ -49,5 +49,9 @@ class DatabaseTooNew(DatabaseProblem):
     pass
 
 
+class DatabaseEncrypted(DatabaseProblem):
+    """The store is encrypted and was opened without its key."""
+
+
 class SqliteTooOld(DatabaseProblem):
     pass
