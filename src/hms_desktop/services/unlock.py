@@ -69,7 +69,8 @@ class SecretRejected(HmsError):
     """A new PIN or passphrase that is too weak, or an entry that cannot be a PIN."""
 
 
-def profile_info(path: Path) -> ProfileInfo:
+def profile_info(path: Path | str) -> ProfileInfo:
+    path = Path(path).expanduser()
     key_path = key_file_of(path)
     if key_path.exists():
         kf = KeyFile.load(key_path)
@@ -158,7 +159,9 @@ def _remember_owner(db: Database) -> None:
         kf.save()
 
 
-def set_up_profile(path: Path, secret: str, confirm: str | None = None) -> tuple[Database, SetUp]:
+def set_up_profile(
+    path: Path | str, secret: str, confirm: str | None = None
+) -> tuple[Database, SetUp]:
     """First start (new or plain profile): choose a PIN, make the key, encrypt, open."""
     path = Path(path).expanduser()
     info = profile_info(path)
@@ -169,7 +172,7 @@ def set_up_profile(path: Path, secret: str, confirm: str | None = None) -> tuple
     return _open(path, key, create=info.state is ProfileState.NEW), SetUp(tuple(codes))
 
 
-def unlock(path: Path, secret: str) -> Database:
+def unlock(path: Path | str, secret: str) -> Database:
     """Open an encrypted profile with its PIN or passphrase (ten wrong tries lock it)."""
     path = Path(path).expanduser()
     kf = KeyFile.load(key_file_of(path))
@@ -184,7 +187,7 @@ def unlock(path: Path, secret: str) -> Database:
 
 
 def unlock_with_recovery_code(
-    path: Path, code: str, new_secret: str, confirm: str | None = None
+    path: Path | str, code: str, new_secret: str, confirm: str | None = None
 ) -> Database:
     """A forgotten PIN or a lock-out: the office's one-time code opens the same store (every
     unsent mark included) and the tutor chooses a new PIN."""
@@ -196,7 +199,9 @@ def unlock_with_recovery_code(
     return _open(path, key, create=not path.exists())
 
 
-def lift_lock_out_by_sign_in(path: Path, client: CentralClient, email: str, password: str) -> None:
+def lift_lock_out_by_sign_in(
+    path: Path | str, client: CentralClient, email: str, password: str
+) -> None:
     """Signing in to central proves the tutor still works here: the ten tries start again."""
     path = Path(path).expanduser()
     kf = KeyFile.load(key_file_of(path))
