@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def pin_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--pin-stdin",
+            action="store_true",
+            help="read the profile's PIN from the first line of standard input (or set HMS_PIN)",
+        )
+
     seed = sub.add_parser("seed-demo", help="create a demo database")
     seed.add_argument("--db", type=Path, required=True, dest="db")
     seed.add_argument("--pupils", type=_positive, default=2000)
@@ -55,15 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="schema, integrity and counts of a database")
     status.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(status)
     status.add_argument("--json", action="store_true")
 
     export = sub.add_parser("export-registers", help="write registers to a CSV for the office")
     export.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(export)
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--from", type=iso_date, dest="date_from")
     export.add_argument("--to", type=iso_date, dest="date_to")
     certs = sub.add_parser("certificates", help="print certificates for a group or pupils")
     certs.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(certs)
     who = certs.add_mutually_exclusive_group(required=True)
     who.add_argument("--group", help="every pupil in this teaching group (id)")
     who.add_argument("--pupil", action="append", help="a pupil's id (repeat for more)")
@@ -81,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     enrol = sub.add_parser("enrol", help="sign this laptop in to the music service")
     enrol.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(enrol)
     enrol.add_argument("--server", required=True, help="e.g. https://central.example")
     enrol.add_argument("--email", required=True)
     how = enrol.add_mutually_exclusive_group(required=True)
@@ -91,16 +102,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", help="send changes and fetch the timetable now")
     sync.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(sync)
     return parser
 
 
-def _enrol(args: argparse.Namespace) -> int:
+def _pin(args: argparse.Namespace) -> str:
+    if getattr(args, "pin_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("HMS_PIN"):
+        return os.environ["HMS_PIN"]
+    raise HmsError(
+        "This profile is encrypted: give its PIN on the first line of standard input with "
+        "--pin-stdin, or in the HMS_PIN environment variable (never on the command line)."
+    )
+
+
+def open_profile(args: argparse.Namespace, *, create: bool = False, read_only: bool = False):
+    """Open --db: an encrypted profile with its PIN; a new one is created encrypted; a plain
+    one from an earlier version is used as it is (the app moves it over when it next opens)."""
     from hms_desktop.data.engine import open_database
+    from hms_desktop.services.unlock import ProfileState, profile_info, set_up_profile, unlock
+
+    state = profile_info(args.db).state
+    if state is ProfileState.PLAIN or (state is ProfileState.NEW and not create):
+        return open_database(args.db, create=create, read_only=read_only)
+    if state is ProfileState.NEW:
+        db, setup = set_up_profile(args.db, _pin(args))
+        print(
+            "New encrypted profile. Recovery codes for the office (each opens it once if the "
+            "PIN is forgotten):\n  " + "\n  ".join(setup.recovery_codes),
+            file=sys.stderr,
+        )
+        return db
+    return unlock(args.db, _pin(args), read_only=read_only)
+
+
+def _enrol(args: argparse.Namespace) -> int:
     from hms_desktop.services.sync import enrol_device
     from hms_desktop.sync.client import CentralClient
 
+    db = open_profile(args, create=True)  # the PIN, if asked for, is the first line of stdin
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    db = open_database(args.db, create=True)
     client = CentralClient(args.server)
     try:
         name = enrol_device(db, client, args.email, password=password, code=args.code)
@@ -112,12 +154,11 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.sync import server_of, sync_now
     from hms_desktop.sync.client import CentralClient
     from hms_desktop.sync.errors import SignInNeeded
 
-    db = open_database(args.db)
+    db = open_profile(args)
     try:
         server = server_of(db)
         if not server:
@@ -143,7 +184,6 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.certificates import (
         group_pupils,
         plan_certificates,
@@ -151,7 +191,7 @@ def _certificates(args: argparse.Namespace) -> int:
     )
 
     on = args.date or date.today()
-    db = open_database(args.db)
+    db = open_profile(args)
     try:
         pupils = group_pupils(db, args.group, on) if args.group else args.pupil
         plan = plan_certificates(db, args.template, pupils, on)
@@ -184,10 +224,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.store import store_status
 
-    db = open_database(args.db, read_only=True)
+    db = open_profile(args, read_only=True)
     try:
         status = store_status(db)
     finally:
@@ -207,15 +246,19 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.export import export_registers
 
-    db = open_database(args.db, read_only=True)
+    db = open_profile(args, read_only=True)
     try:
         count = export_registers(db, args.out, args.date_from, args.date_to)
     finally:
         db.close()
     print(f"Wrote {count:,} marks to {args.out}")
+    print(
+        f"{args.out.name} holds pupils' personal data: it is readable by you only. Send it to "
+        "the office by a secure route, then delete it.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -138,10 +138,20 @@ class Database:
                 session.close()  # ends the read transaction; loaded values stay readable
 
     def close(self) -> None:
-        """Close every connection; an encrypted store's key is overwritten in memory too."""
+        """Close every connection; an encrypted store's key is overwritten in memory too, so
+        any later use fails with "locked" until ``reopen``."""
         self.engine.dispose()
         if self.key is not None:
             self.key.forget()
+
+    def reopen(self, key: DataKey) -> None:
+        """After a lock: the same handle (views keep theirs) opens again with the key."""
+        self.engine.dispose()
+        self.key = key
+        self.engine = _make_engine(self.path, self.read_only, key)
+        self._writer, self._reader = _sessionmakers(self.engine)
+        with translate_errors():
+            quick_check(self)
 
 
 def _uri(path: Path, read_only: bool) -> str:
@@ -215,6 +225,13 @@ def _check_header(path: Path, key: DataKey | None) -> None:
         )
 
 
+def _sessionmakers(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    writer = sessionmaker(engine, expire_on_commit=False)
+    reader = sessionmaker(engine.execution_options(hms_reading=True), expire_on_commit=False)
+    install_change_capture(writer)
+    return writer, reader
+
+
 def open_database(
     path: Path | str,
     *,
@@ -250,9 +267,7 @@ def open_database(
             ) from err
     _check_header(path, key)
     engine = _make_engine(path, read_only, key)
-    writer = sessionmaker(engine, expire_on_commit=False)
-    reader = sessionmaker(engine.execution_options(hms_reading=True), expire_on_commit=False)
-    install_change_capture(writer)
+    writer, reader = _sessionmakers(engine)
     db = Database(
         path=path, engine=engine, read_only=read_only, _writer=writer, _reader=reader, key=key
     )

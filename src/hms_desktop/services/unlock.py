@@ -21,9 +21,9 @@ from hms_desktop.data.encrypt import (
 )
 from hms_desktop.data.engine import Database, is_plain_sqlite, open_database
 from hms_desktop.data.keys import (
+    LOCKED_OUT,
     DataKey,
     KeyFile,
-    KeyProblem,
     LockedOut,
     create_key_file,
     key_file_of,
@@ -32,7 +32,7 @@ from hms_desktop.data.keys import (
     unwrap_with_recovery_code,
     unwrap_with_secret,
 )
-from hms_desktop.domain.errors import HmsError
+from hms_desktop.domain.errors import DatabaseCorrupt, HmsError
 from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SERVER
 from hms_protocol import EnrolRequest
@@ -79,9 +79,9 @@ def profile_info(path: Path | str) -> ProfileInfo:
     if path.exists() and is_plain_sqlite(path):
         return ProfileInfo(ProfileState.PLAIN, None, 0, 0)
     if path.exists():
-        raise KeyProblem(
-            "This profile is encrypted but its key file is missing, so it can't be opened. "
-            "Nothing was changed. Ask the music service office for help."
+        raise DatabaseCorrupt(
+            f"{path.name} is not an HMS Tutor database (or it is damaged, or it is an encrypted "
+            f"profile whose key file {key_path.name} is missing). Nothing was changed."
         )
     return ProfileInfo(ProfileState.NEW, None, 0, 0)
 
@@ -130,7 +130,7 @@ def _move_lock(path: Path) -> FileLock:
     return FileLock(f"{path}.open-lock", timeout=0, thread_local=False, mode=0o600)
 
 
-def _open(path: Path, key: DataKey, *, create: bool = False) -> Database:
+def _open(path: Path, key: DataKey, *, create: bool = False, read_only: bool = False) -> Database:
     """Finish any move from a plain store, then open the encrypted one."""
     try:
         with _move_lock(path):
@@ -144,8 +144,9 @@ def _open(path: Path, key: DataKey, *, create: bool = False) -> Database:
         raise HmsError(
             "Another HMS Tutor window is opening this profile. Close it and try again."
         ) from err
-    db = open_database(path, create=create, key=key)
-    _remember_owner(db)
+    db = open_database(path, create=create, key=key, read_only=read_only)
+    if not read_only:
+        _remember_owner(db)
     return db
 
 
@@ -172,18 +173,15 @@ def set_up_profile(
     return _open(path, key, create=info.state is ProfileState.NEW), SetUp(tuple(codes))
 
 
-def unlock(path: Path | str, secret: str) -> Database:
+def unlock(path: Path | str, secret: str, *, read_only: bool = False) -> Database:
     """Open an encrypted profile with its PIN or passphrase (ten wrong tries lock it)."""
     path = Path(path).expanduser()
     kf = KeyFile.load(key_file_of(path))
     if kf.locked_out:
-        raise LockedOut(
-            "This profile is locked after 10 wrong tries. Sign in to the music service, or "
-            "enter a recovery code from the office, to open it again. Every unsent mark is kept."
-        )
+        raise LockedOut(LOCKED_OUT)
     _check_entry(kf, secret)
     key = unwrap_with_secret(kf, secret)
-    return _open(path, key, create=not path.exists())
+    return _open(path, key, create=not path.exists(), read_only=read_only)
 
 
 def unlock_with_recovery_code(
@@ -233,3 +231,28 @@ def fresh_recovery_codes(db: Database, secret: str) -> SetUp:
         return SetUp(tuple(new_recovery_codes(kf, key)))
     finally:
         key.forget()
+
+
+def lock_store(db: Database) -> None:
+    """Idle lock: close every connection and overwrite the key; the handle stays for reopening.
+    Background work must have stopped first (the UI waits for it)."""
+    db.close()
+
+
+def unlock_store(db: Database, secret: str) -> None:
+    """Open a locked handle again with the PIN (the same ten-try rule as at start)."""
+    kf = KeyFile.load(key_file_of(db.path))
+    if kf.locked_out:
+        raise LockedOut(LOCKED_OUT)
+    _check_entry(kf, secret)
+    db.reopen(unwrap_with_secret(kf, secret))
+
+
+def unlock_store_with_recovery_code(
+    db: Database, code: str, new_secret: str, confirm: str | None = None
+) -> None:
+    kind = check_new_secret(new_secret, confirm)
+    kf = KeyFile.load(key_file_of(db.path))
+    key = unwrap_with_recovery_code(kf, code)
+    rewrap(kf, key, new_secret, kind)
+    db.reopen(key)
