@@ -274,7 +274,7 @@ def _gui(args: argparse.Namespace) -> int:
 
             print(f"Creating the demo database at {path} …", file=sys.stderr)
             seed_demo(path)
-        return run_app(path, create=False)
+        return run_app(path, create=False, demo=True)
     if args.db:
         return run_app(args.db, create=False)
     return run_app(paths.profile_db(), create=True)

@@ -173,6 +173,13 @@ def set_up_profile(
     return _open(path, key, create=info.state is ProfileState.NEW), SetUp(tuple(codes))
 
 
+def open_with_pin(path: Path | str, secret: str) -> Database:
+    """Non-interactive (HMS_PIN): set the PIN up on a new or plain profile, else unlock."""
+    if profile_info(path).state in (ProfileState.NEW, ProfileState.PLAIN):
+        return set_up_profile(path, secret)[0]
+    return unlock(path, secret)
+
+
 def unlock(path: Path | str, secret: str, *, read_only: bool = False) -> Database:
     """Open an encrypted profile with its PIN or passphrase (ten wrong tries lock it)."""
     path = Path(path).expanduser()

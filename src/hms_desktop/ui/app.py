@@ -11,10 +11,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hms_desktop import APP_NAME, __version__, logs, paths
-from hms_desktop.data.engine import Database, open_database
-from hms_desktop.domain.errors import HmsError
+from hms_desktop.data.engine import Database
+from hms_desktop.domain.errors import DatabaseMissing, HmsError
 
 from .events import DataEvents
+from .lock import ask_to_unlock, install_idle_lock
 from .main_window import MainWindow
 
 STYLE = """
@@ -38,9 +39,19 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_or_explain(path: Path, create: bool) -> Database | None:
+def open_or_explain(path: Path, create: bool, demo: bool = False) -> Database | None:
+    """The PIN prompt (or HMS_PIN, for scripts and bench/) before any name is on screen."""
+    from hms_desktop.services.unlock import open_with_pin
+
     try:
-        return open_database(path, create=create)
+        if not create and not path.exists():
+            raise DatabaseMissing(
+                f"There is no HMS Tutor database at {path}. Check the path, or create a demo "
+                f"one with: hms-desktop seed-demo --db {path}"
+            )
+        if os.environ.get("HMS_PIN"):
+            return open_with_pin(path, os.environ["HMS_PIN"])
+        return ask_to_unlock(path, demo=demo)
     except HmsError as err:
         logs.log.warning("could not open database: %s", type(err).__name__)
         print(f"hms-desktop: {err}", file=sys.stderr)
@@ -68,22 +79,33 @@ def report_unexpected_errors(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-def run_app(path: Path, create: bool, day: date | None = None) -> int:
+def _stop_background_work(window: MainWindow) -> None:
+    """Before the idle lock closes the store (the new shell will do this for its pages)."""
+    window.sync.periodic.stop()
+    window.sync.soon.stop()
+
+
+def run_app(path: Path, create: bool, day: date | None = None, demo: bool = False) -> int:
     app = application()
-    db = open_or_explain(path, create)
+    db = open_or_explain(path, create, demo)
     if db is None:
         return 2
+    unlocked_at = time.time()
     events = DataEvents()
     window = MainWindow(db, events, day=day)
     report_unexpected_errors(window)
     window.show()
     window.sync.start()
+    window.idle_lock = install_idle_lock(
+        window, db, lambda: _stop_background_work(window), window.sync.start
+    )
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
         started = float(os.environ["HMS_STARTUP_PROBE"])
 
         def report() -> None:
             print(f"startup_s={time.time() - started:.3f}", flush=True)
+            print(f"pin_to_window_s={time.time() - unlocked_at:.3f}", flush=True)
             window.close()
 
         QTimer.singleShot(0, report)
