@@ -127,6 +127,7 @@ class IdleLock(QObject):
         self.cover = None
         if self._content is not None:
             window.setCentralWidget(self._content)
+            self._content.show()  # taken out of the window, it had been hidden
         self._content = None
         for widget in self._hidden:
             widget.show()
