@@ -30,6 +30,7 @@ from hms_desktop.domain.errors import (
 )
 from hms_desktop.paths import make_private_dirs
 
+from .audit import install_audit_capture
 from .keys import DataKey
 from .outbox import install_change_capture
 
@@ -228,6 +229,7 @@ def _check_header(path: Path, key: DataKey | None) -> None:
 def _sessionmakers(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
     writer = sessionmaker(engine, expire_on_commit=False)
     reader = sessionmaker(engine.execution_options(hms_reading=True), expire_on_commit=False)
+    install_audit_capture(writer)  # before the outbox: it sees the fields as the tutor left them
     install_change_capture(writer)
     return writer, reader
 
