@@ -65,3 +65,26 @@ def test_a_plain_profile_from_an_earlier_version_still_opens(demo_path):
     assert profile_info(demo_path).state is ProfileState.PLAIN
     result = run("status", "--db", str(demo_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_the_audit_trail_and_purge_from_the_command_line(profile_path):
+    from hms_desktop.services.register import mark_attendance, open_register
+    from hms_desktop.services.unlock import unlock
+
+    from .conftest import MONDAY, whole_class
+
+    db = unlock(profile_path, TEST_PIN)
+    entry = whole_class(db)
+    pupil = open_register(db, entry.group_id, MONDAY).rows[0].pupil_id
+    mark_attendance(db, entry.group_id, MONDAY, pupil, "L")
+    db.close()
+    history = run(
+        "audit", "--db", str(profile_path), "--pupil", pupil, "--pin-stdin", stdin=TEST_PIN
+    )
+    assert history.returncode == 0, history.stderr
+    assert "create mark" in history.stdout and "'L'" in history.stdout
+    purged = run(
+        "purge", "--db", str(profile_path), "--today", "2026-11-23", "--pin-stdin", stdin=TEST_PIN
+    )
+    assert purged.returncode == 0, purged.stderr
+    assert "Removed" in purged.stdout

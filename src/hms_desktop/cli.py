@@ -100,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
 
+    purge = sub.add_parser(
+        "purge", help="remove pupils who have left, once central has every change about them"
+    )
+    purge.add_argument("--db", type=Path, required=True, dest="db")
+    purge.add_argument("--today", type=iso_date, help="(default: today)")
+    pin_option(purge)
+
+    history = sub.add_parser("audit", help="who changed or viewed what: a pupil's or lesson's")
+    history.add_argument("--db", type=Path, required=True, dest="db")
+    about = history.add_mutually_exclusive_group(required=True)
+    about.add_argument("--pupil", help="a pupil's id")
+    about.add_argument("--lesson", nargs=2, metavar=("GROUP", "DATE"), help="group id and date")
+    pin_option(history)
+
     sync = sub.add_parser("sync", help="send changes and fetch the timetable now")
     sync.add_argument("--db", type=Path, required=True, dest="db")
     pin_option(sync)
@@ -211,6 +225,38 @@ def _certificates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from hms_desktop.services.purge import purge_leavers
+
+    db = open_profile(args)
+    try:
+        report = purge_leavers(db, args.today or date.today())
+    finally:
+        db.close()
+    print(
+        f"Removed {report.purged:,} pupils who have left; {report.waiting:,} wait until central "
+        "has every change about them."
+    )
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from hms_desktop.services.audit import lesson_history, pupil_history
+
+    db = open_profile(args, read_only=True)
+    try:
+        if args.pupil:
+            lines = pupil_history(db, args.pupil)
+        else:
+            lines = lesson_history(db, args.lesson[0], iso_date(args.lesson[1]))
+    finally:
+        db.close()
+    for line in lines:
+        changed = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in line.changes.items())
+        print(f"{line.at:%Y-%m-%d %H:%M:%S}  {line.who}  {line.action} {line.what}  {changed}")
+    return 0
+
+
 def _seed(args: argparse.Namespace) -> int:
     from hms_desktop.services.demo import seed_demo
 
@@ -300,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             "certificates": _certificates,
             "enrol": _enrol,
             "sync": _sync,
+            "purge": _purge,
+            "audit": _audit,
         }.get(args.command, _gui)
         return handler(args)
     except HmsError as err:
