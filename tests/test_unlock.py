@@ -185,3 +185,13 @@ def test_an_encrypted_profile_keeps_its_marks_across_unlocks(profile_path):
         codes = {m.pupil_id: m.code for m in s.scalars(select(AttendanceMark))}
     db.close()
     assert codes[pupil] == "L"
+
+
+def test_the_idle_time_is_a_preference_within_the_services_limit(db):
+    from hms_desktop.services.unlock import idle_lock_minutes, set_idle_lock_minutes
+
+    assert idle_lock_minutes(db) == 5
+    assert set_idle_lock_minutes(db, 10) == 10 and idle_lock_minutes(db) == 10
+    with pytest.raises(HmsError, match="between 1 and 15 minutes"):
+        set_idle_lock_minutes(db, 60)
+    assert idle_lock_minutes(db) == 10

@@ -37,7 +37,7 @@ from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SERVER
 from hms_protocol import EnrolRequest
 
-from .profile import TUTOR_ID, get_setting
+from .profile import TUTOR_ID, get_setting, set_setting
 
 MIN_PIN_DIGITS = 6
 MIN_PASSPHRASE = 10
@@ -263,3 +263,33 @@ def unlock_store_with_recovery_code(
     key = unwrap_with_recovery_code(kf, code)
     rewrap(kf, key, new_secret, kind)
     db.reopen(key)
+
+
+IDLE_SETTING = "idle_lock_minutes"  # the tutor's preference
+IDLE_MAX_SETTING = "idle_lock_max_minutes"  # the music service's ceiling (from central)
+DEFAULT_IDLE_MINUTES = 5
+DEFAULT_IDLE_MAX_MINUTES = 15
+
+
+def _idle_limits(session) -> tuple[int, int]:
+    ceiling = int(get_setting(session, IDLE_MAX_SETTING) or DEFAULT_IDLE_MAX_MINUTES)
+    chosen = int(get_setting(session, IDLE_SETTING) or DEFAULT_IDLE_MINUTES)
+    return min(chosen, ceiling), ceiling
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """How long the app may sit idle before it locks (never beyond the service's ceiling)."""
+    with db.reading() as session:
+        return _idle_limits(session)[0]
+
+
+def set_idle_lock_minutes(db: Database, minutes: int) -> int:
+    with db.transaction() as session:
+        ceiling = _idle_limits(session)[1]
+        if not 1 <= minutes <= ceiling:
+            raise HmsError(
+                f"The lock can wait between 1 and {ceiling} minutes (the music service's "
+                "limit). Nothing was changed."
+            )
+        set_setting(session, IDLE_SETTING, str(minutes))
+    return minutes

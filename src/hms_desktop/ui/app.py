@@ -96,8 +96,14 @@ def run_app(path: Path, create: bool, day: date | None = None, demo: bool = Fals
     report_unexpected_errors(window)
     window.show()
     window.sync.start()
+    from hms_desktop.services.unlock import idle_lock_minutes
+
     window.idle_lock = install_idle_lock(
-        window, db, lambda: _stop_background_work(window), window.sync.start
+        window,
+        db,
+        lambda: _stop_background_work(window),
+        window.sync.start,
+        idle_seconds=idle_lock_minutes(db) * 60,
     )
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
