@@ -163,3 +163,27 @@ def test_the_demo_prompt_shows_its_documented_pin(qtbot, demo_path):
     type_and_enter(qtbot, dialog.prompt.pin, DEMO_PIN)
     assert isinstance(dialog.database, Database)
     dialog.database.close()
+
+
+def test_a_certificate_batch_running_when_the_lock_comes_is_cancelled_and_leaves_nothing(
+    qtbot, window_on_profile, tmp_path
+):
+    from hms_desktop.ui.certificates_dialog import CertificatesDialog
+    from hms_desktop.ui.events import DataEvents
+
+    window, db, _name, entry = window_on_profile
+    pupils = [r.pupil_id for r in open_register(db, entry.group_id, MONDAY).rows]
+    dialog = CertificatesDialog(db, DataEvents(), pupils, entry.group_name, MONDAY, window)
+    qtbot.addWidget(dialog)
+    dialog.set_template("recognition")
+    dialog.show()
+    before = changes_waiting(db)
+    folder = tmp_path / "printed"
+    folder.mkdir()
+    lock = install_idle_lock(window, db, lambda: None, lambda: None, clock=Clock())
+    assert dialog.save_to(folder / "batch.pdf") is not None
+    lock.lock_now()
+    assert not dialog.isVisible()  # the pupils' names went with it
+    type_and_enter(qtbot, lock.cover.pin, TEST_PIN)
+    assert list(folder.iterdir()) == []
+    assert changes_waiting(db) == before

@@ -195,3 +195,16 @@ def test_the_idle_time_is_a_preference_within_the_services_limit(db):
     with pytest.raises(HmsError, match="between 1 and 15 minutes"):
         set_idle_lock_minutes(db, 60)
     assert idle_lock_minutes(db) == 10
+
+
+def test_a_laptop_never_signed_in_cannot_be_lifted_by_anyones_sign_in(tmp_path, central):
+    profile_path = tmp_path / "laptop" / "tutor.sqlite3"
+    set_up_profile(profile_path, TEST_PIN)[0].close()
+    wrong_tries(profile_path, 10)
+    client = CentralClient(central.url)
+    try:
+        with pytest.raises(HmsError, match="recovery code"):
+            lift_lock_out_by_sign_in(profile_path, client, EMAIL, CENTRAL_PASSWORD)
+    finally:
+        client.close()
+    assert profile_info(profile_path).state is ProfileState.LOCKED_OUT

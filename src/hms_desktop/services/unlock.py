@@ -212,6 +212,11 @@ def lift_lock_out_by_sign_in(
     kf = KeyFile.load(key_file_of(path))
     if not email.strip() or not password:
         raise HmsError("Enter your email and password for the music service.")
+    if not kf.tutor_id:
+        raise HmsError(
+            "This laptop was never signed in to the music service, so a sign-in can't prove "
+            "whose it is. Ask the office for a recovery code. Every unsent mark is kept."
+        )
     answer = client.enrol(
         EnrolRequest(
             email=email.strip(),

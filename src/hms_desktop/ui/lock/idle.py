@@ -84,18 +84,23 @@ class IdleLock(QObject):
         ]
         for widget in self._hidden:
             widget.hide()
-        for dialog in QApplication.topLevelWidgets():
-            if isinstance(dialog, QDialog) and dialog.isVisible():
-                cancel = getattr(dialog, "cancel", None)  # a dialog with a batch running
-                if callable(cancel):
-                    cancel()  # a cancelled certificate batch leaves no file and no record
-                dialog.reject()
+        dialogs = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
+        ]
+        for dialog in dialogs:
+            cancel = getattr(dialog, "cancel", None)  # a dialog with a batch running
+            if callable(cancel):
+                cancel()  # a cancelled certificate batch leaves no file and no record
+            dialog.hide()
         self.cover = self._make_cover()
         window.setCentralWidget(self.cover)
         # 2. Background work: the shell cancels batches and stops timers; a sync in flight
         # completes its batch or stops between batches, never half-way through one.
         self._on_lock()
         QThreadPool.globalInstance().waitForDone(BACKGROUND_WAIT_MS)
+        QApplication.processEvents()  # deliver the jobs' last signals before the store closes
+        for dialog in dialogs:
+            dialog.reject()
         # 3. The store closes and the key is overwritten.
         svc.lock_store(self._db)
         self.locked.emit()
