@@ -14,7 +14,7 @@ from hms_desktop.data.encrypt import plain_store_left
 from hms_desktop.data.engine import integrity_check, is_plain_sqlite, open_database
 from hms_desktop.data.models import AttendanceMark, OutboxEntry
 from hms_desktop.services.register import mark_attendance, open_register
-from hms_desktop.services.unlock import ProfileState, profile_info, unlock
+from hms_desktop.services.unlock import ProfileState, open_with_pin, profile_info
 
 from .conftest import MONDAY, TEST_PIN, whole_class
 
@@ -53,6 +53,7 @@ def test_a_move_killed_at_random_moments_ends_encrypted_with_every_mark(demo_pat
 
     rng = random.Random(11)
     finished = killed = 0
+    seen = set()
     for _ in range(15):
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(demo_path), TEST_PIN],
@@ -60,16 +61,19 @@ def test_a_move_killed_at_random_moments_ends_encrypted_with_every_mark(demo_pat
             text=True,
         )
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.5))
+        time.sleep(rng.uniform(0.0, 1.2))
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate(timeout=60)
         finished += "done" in out
         killed += "done" not in out
         # Whatever moment it died at, the profile is one a re-run can open.
-        assert profile_info(demo_path).state in (ProfileState.PLAIN, ProfileState.LOCKED)
+        state = profile_info(demo_path).state
+        assert state in (ProfileState.PLAIN, ProfileState.LOCKED)
+        seen.add(state)
     assert killed >= 5  # the child really was killed mid-way, many times
+    assert ProfileState.LOCKED in seen  # and runs got past choosing the PIN into the move
 
-    db = unlock(demo_path, TEST_PIN)
+    db = open_with_pin(demo_path, TEST_PIN)  # the next start picks up wherever it stopped
     try:
         assert integrity_check(db) == "ok"
         assert snapshot(db) == expected

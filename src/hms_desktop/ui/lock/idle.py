@@ -101,6 +101,8 @@ class IdleLock(QObject):
         QApplication.processEvents()  # deliver the jobs' last signals before the store closes
         for dialog in dialogs:
             dialog.reject()
+            for timer in dialog.findChildren(QTimer):
+                timer.stop()  # e.g. a preview about to read the store that is closing
         # 3. The store closes and the key is overwritten.
         svc.lock_store(self._db)
         self.locked.emit()
