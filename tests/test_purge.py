@@ -85,3 +85,26 @@ def test_current_pupils_are_never_purged(db):
     before = [r.pupil_id for r in open_register(db, entry.group_id, MONDAY).rows]
     purge_leavers(db, MONDAY)
     assert [r.pupil_id for r in open_register(db, entry.group_id, MONDAY).rows] == before
+
+
+def test_sent_changes_leave_the_outbox_but_stay_in_the_audit_trail(db, central):
+    from hms_desktop.data.models import OutboxEntry
+    from hms_desktop.services.audit import pupil_history
+    from hms_desktop.services.purge import prune_sent_changes
+
+    entry = whole_class(db)
+    pupil = open_register(db, entry.group_id, MONDAY).rows[0].pupil_id
+    mark_attendance(db, entry.group_id, MONDAY, pupil, "L")
+    client = CentralClient(central.url)
+    try:
+        enrol_device(db, client, "samira.okaforreid@hms.invalid", password=CENTRAL_PASSWORD)
+        assert sync_now(db, client).waiting == 0
+    finally:
+        client.close()
+    mark_attendance(db, entry.group_id, MONDAY, pupil, "AN")  # not yet sent
+    assert prune_sent_changes(db) >= 1
+    with db.reading() as s:
+        states = set(s.scalars(select(OutboxEntry.state)))
+    assert states == {"pending"}
+    codes = [line.changes.get("code") for line in pupil_history(db, pupil) if line.what == "mark"]
+    assert [after for _before, after in codes[-2:]] == ["L", "AN"]  # the record is whole

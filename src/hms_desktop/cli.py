@@ -168,6 +168,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from hms_desktop.services.purge import prune_sent_changes
     from hms_desktop.services.sync import server_of, sync_now
     from hms_desktop.sync.client import CentralClient
     from hms_desktop.sync.errors import SignInNeeded
@@ -182,6 +183,7 @@ def _sync(args: argparse.Namespace) -> int:
             report = sync_now(db, client)
         finally:
             client.close()
+        prune_sent_changes(db)
     finally:
         db.close()
     print(

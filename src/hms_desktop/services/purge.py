@@ -80,6 +80,17 @@ def _unsent_pupils(session) -> set[str]:
     return pupils
 
 
+ACKNOWLEDGED = ("applied", "duplicate")
+
+
+def prune_sent_changes(db: Database) -> int:
+    """Outbox entries central has acknowledged are copies of what it holds: drop them. (The
+    audit trail, not the outbox, is the record of who changed what.)"""
+    with db.transaction() as session:
+        result = session.execute(delete(OutboxEntry).where(OutboxEntry.state.in_(ACKNOWLEDGED)))
+    return result.rowcount or 0
+
+
 def purge_leavers(db: Database, today: date, retention_days: int | None = None) -> PurgeReport:
     """One transaction: remove leavers whose every change central has acknowledged."""
     with db.transaction() as session:

@@ -96,7 +96,10 @@ def run_app(path: Path, create: bool, day: date | None = None, demo: bool = Fals
     report_unexpected_errors(window)
     window.show()
     window.sync.start()
+    from hms_desktop.services.purge import prune_sent_changes
     from hms_desktop.services.unlock import idle_lock_minutes
+
+    window.sync.finished.connect(lambda _report: prune_sent_changes(db))
 
     window.idle_lock = install_idle_lock(
         window,

@@ -120,7 +120,7 @@ class PinPrompt(QWidget):
         self.title.setText(
             {
                 CHOOSE: "Choose a PIN for HMS Tutor",
-                ENTER: "HMS Tutor is locked",
+                ENTER: "Unlock HMS Tutor",
                 RECOVER: "Open with a code from the office",
                 SIGN_IN: "Sign in to lift the lock",
             }[page]
