@@ -126,6 +126,22 @@ def _check_entry(kf: KeyFile, secret: str) -> None:
         )
 
 
+def _key_from_secret(path: Path, secret: str) -> DataKey:
+    kf = KeyFile.load(key_file_of(path))
+    if kf.locked_out:
+        raise LockedOut(LOCKED_OUT)
+    _check_entry(kf, secret)
+    return unwrap_with_secret(kf, secret)
+
+
+def _key_from_code(path: Path, code: str, new_secret: str, confirm: str | None) -> DataKey:
+    kind = check_new_secret(new_secret, confirm)
+    kf = KeyFile.load(key_file_of(path))
+    key = unwrap_with_recovery_code(kf, code)
+    rewrap(kf, key, new_secret, kind)  # saves the spent code, the new PIN and clears lock-out
+    return key
+
+
 def _move_lock(path: Path) -> FileLock:
     return FileLock(f"{path}.open-lock", timeout=0, thread_local=False, mode=0o600)
 
@@ -183,11 +199,7 @@ def open_with_pin(path: Path | str, secret: str) -> Database:
 def unlock(path: Path | str, secret: str, *, read_only: bool = False) -> Database:
     """Open an encrypted profile with its PIN or passphrase (ten wrong tries lock it)."""
     path = Path(path).expanduser()
-    kf = KeyFile.load(key_file_of(path))
-    if kf.locked_out:
-        raise LockedOut(LOCKED_OUT)
-    _check_entry(kf, secret)
-    key = unwrap_with_secret(kf, secret)
+    key = _key_from_secret(path, secret)
     return _open(path, key, create=not path.exists(), read_only=read_only)
 
 
@@ -197,10 +209,7 @@ def unlock_with_recovery_code(
     """A forgotten PIN or a lock-out: the office's one-time code opens the same store (every
     unsent mark included) and the tutor chooses a new PIN."""
     path = Path(path).expanduser()
-    kind = check_new_secret(new_secret, confirm)
-    kf = KeyFile.load(key_file_of(path))
-    key = unwrap_with_recovery_code(kf, code)
-    rewrap(kf, key, new_secret, kind)  # saves the spent code, the new PIN and clears lock-out
+    key = _key_from_code(path, code, new_secret, confirm)
     return _open(path, key, create=not path.exists())
 
 
@@ -253,21 +262,13 @@ def lock_store(db: Database) -> None:
 
 def unlock_store(db: Database, secret: str) -> None:
     """Open a locked handle again with the PIN (the same ten-try rule as at start)."""
-    kf = KeyFile.load(key_file_of(db.path))
-    if kf.locked_out:
-        raise LockedOut(LOCKED_OUT)
-    _check_entry(kf, secret)
-    db.reopen(unwrap_with_secret(kf, secret))
+    db.reopen(_key_from_secret(db.path, secret))
 
 
 def unlock_store_with_recovery_code(
     db: Database, code: str, new_secret: str, confirm: str | None = None
 ) -> None:
-    kind = check_new_secret(new_secret, confirm)
-    kf = KeyFile.load(key_file_of(db.path))
-    key = unwrap_with_recovery_code(kf, code)
-    rewrap(kf, key, new_secret, kind)
-    db.reopen(key)
+    db.reopen(_key_from_code(db.path, code, new_secret, confirm))
 
 
 IDLE_SETTING = "idle_lock_minutes"  # the tutor's preference

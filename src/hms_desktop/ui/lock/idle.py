@@ -156,20 +156,10 @@ def install_idle_lock(
     db: Database,
     on_lock: Callable[[], None],
     on_unlock: Callable[[], None],
-    *,
-    idle_seconds: float = DEFAULT_IDLE_S,
-    clock: Callable[[], float] = time.monotonic,
-    client_factory: Callable[[str], CentralClient] = CentralClient,
+    **options,
 ) -> IdleLock:
-    """Lock ``window`` after ``idle_seconds`` without keyboard or mouse. ``on_lock`` must stop
-    the shell's background work (cancel batches, stop sync timers); the store is closed after
-    it. ``on_unlock`` runs once the same ``db`` handle is open again: restart timers, refresh."""
-    return IdleLock(
-        window,
-        db,
-        on_lock,
-        on_unlock,
-        idle_seconds=idle_seconds,
-        clock=clock,
-        client_factory=client_factory,
-    )
+    """Lock ``window`` after ``idle_seconds`` (default 5 minutes) without keyboard or mouse.
+    ``on_lock`` must stop the shell's background work (cancel batches, stop sync timers); the
+    store is closed after it. ``on_unlock`` runs once the same ``db`` handle is open again:
+    restart timers, refresh. Options: ``idle_seconds``, ``clock``, ``client_factory``."""
+    return IdleLock(window, db, on_lock, on_unlock, **options)
