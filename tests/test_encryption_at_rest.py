@@ -154,3 +154,47 @@ def test_names_are_absent_after_a_sigkill_mid_write(secrets_and_profile):
         assert integrity_check(db) == "ok"
     finally:
         db.close()
+
+
+def test_a_shredded_file_is_overwritten_before_it_is_unlinked(tmp_path):
+    from hms_desktop.paths import shred
+
+    plain = tmp_path / "old.sqlite3"
+    plain.write_bytes(b"SQLite format 3\x00" + NOTE.encode() * 1000)
+    second_name = tmp_path / "same-blocks"
+    second_name.hardlink_to(plain)  # sees the very blocks the file had
+    shred(plain)
+    assert not plain.exists()
+    assert set(second_name.read_bytes()) == {0}
+
+
+def test_a_certificate_preview_leaves_no_readable_file_behind(tmp_path, monkeypatch):
+    """The preview is drawn through a temporary PDF: it is overwritten before it goes."""
+    import tempfile
+    from datetime import date
+
+    from hms_desktop.certificates import render
+    from hms_desktop.certificates.content import CertificateContent, Template
+    from hms_desktop.certificates.preview import preview_png
+
+    kept = []
+    real_replace = render.os.replace
+
+    def keep_a_second_name(src, dst):
+        real_replace(src, dst)
+        kept.append(tmp_path / f"link-{len(kept)}")
+        kept[-1].hardlink_to(dst)
+
+    monkeypatch.setattr(render.os, "replace", keep_a_second_name)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    item = CertificateContent(
+        "Zubaida Rahman",
+        Template.RECOGNITION,
+        "for effort",
+        date(2026, 12, 18),
+        "Tutor",
+        "HMS-26-TEST-0001",
+        "Q7RM4P",
+    )
+    assert preview_png(item, 300).startswith(b"\x89PNG")
+    assert kept and set(kept[0].read_bytes()) == {0}

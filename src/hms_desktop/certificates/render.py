@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.paths import resource
+from hms_desktop.paths import resource, shred
 
 from .content import SERVICE_NAME, BadCertificate, CertificateContent, check_batch
 from .fonts import font_runs
@@ -235,6 +235,6 @@ def render_batch(
             before_publish()
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        shred(Path(tmp))  # a cancelled batch's pages hold names: overwrite, then unlink
         raise
     return out

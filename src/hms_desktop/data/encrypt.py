@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlite
 
+from hms_desktop.paths import shred
+
 from .engine import OWNER_ONLY, is_plain_sqlite
 from .keys import DataKey, fsync_dir
 
@@ -28,25 +30,6 @@ OLD = ".plain"
 
 def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
-
-
-def shred(path: Path) -> None:
-    """Overwrite a file's bytes before unlinking it, so the app leaves no readable copy in the
-    blocks it owned. (What the OS still keeps — SSD remapping, copy-on-write filesystems,
-    snapshots, swap — is beyond an app; full-disk encryption covers those.)"""
-    if not path.exists():
-        return
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        chunk = b"\0" * (1 << 20)
-        left = size
-        while left > 0:
-            n = min(left, len(chunk))
-            fh.write(chunk[:n])
-            left -= n
-        fh.flush()
-        os.fsync(fh.fileno())
-    path.unlink()
 
 
 def _tables(conn: sqlite.Connection, schema: str = "main") -> dict[str, int]:

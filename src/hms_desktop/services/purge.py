@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from sqlalchemy import delete, or_, select, update
 
 from hms_desktop.data import audit
-from hms_desktop.data.encrypt import shred
 from hms_desktop.data.engine import Database
 from hms_desktop.data.migrate import backups_dir
 from hms_desktop.data.models import (
@@ -26,6 +25,7 @@ from hms_desktop.data.models import (
     Pupil,
 )
 from hms_desktop.data.sync_store import get, pulling, unsent_rows
+from hms_desktop.paths import shred
 
 RETENTION_SETTING = "retention_days"  # set by the music service (central) when it sends it
 DEFAULT_RETENTION_DAYS = 120  # one term
