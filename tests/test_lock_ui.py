@@ -187,3 +187,32 @@ def test_a_certificate_batch_running_when_the_lock_comes_is_cancelled_and_leaves
     type_and_enter(qtbot, lock.cover.pin, TEST_PIN)
     assert list(folder.iterdir()) == []
     assert changes_waiting(db) == before
+
+
+def test_the_real_window_shows_no_pupil_once_locked(qtbot, profile_path):
+    from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+    from hms_desktop.ui.events import DataEvents
+    from hms_desktop.ui.main_window import MainWindow
+
+    db = unlock(profile_path, TEST_PIN)
+    try:
+        window = MainWindow(db, DataEvents(), day=MONDAY)
+        qtbot.addWidget(window)
+        window.show()
+        names = [r.name for r in window.register_view.register.rows]
+        window.statusBar().showMessage(f"Marked {names[0]} present")
+        assert any(view.isVisible() for view in window.findChildren(QAbstractItemView))
+        lock = install_idle_lock(window, db, lambda: None, lambda: None, clock=Clock())
+        lock.lock_now()
+        shown = " ".join(
+            [*names_on_screen(window), window.statusBar().currentMessage(), window.windowTitle()]
+            + [e.text() for e in window.findChildren(QLineEdit) if e.isVisible()]
+        )
+        assert not any(name in shown for name in names)
+        assert not any(view.isVisible() for view in window.findChildren(QAbstractItemView))
+        type_and_enter(qtbot, lock.cover.pin, TEST_PIN)
+        assert any(view.isVisible() for view in window.findChildren(QAbstractItemView))
+        window.close()
+    finally:
+        db.close()

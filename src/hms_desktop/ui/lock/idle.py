@@ -79,9 +79,10 @@ class IdleLock(QObject):
         self._title = window.windowTitle()
         window.setWindowTitle(APP_NAME)
         self._content = window.takeCentralWidget()
-        self._hidden = [
-            w for w in (*window.findChildren(QToolBar), *_dock_widgets(window)) if w.isVisible()
-        ]
+        status = window.statusBar()
+        status.clearMessage()  # "Marked Zeynep Öztürk present"…
+        bars = (*window.findChildren(QToolBar), *_dock_widgets(window), status)
+        self._hidden = [w for w in bars if w.isVisible()]
         for widget in self._hidden:
             widget.hide()
         dialogs = [
