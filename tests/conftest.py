@@ -133,3 +133,28 @@ def any_central(request):
     """The reference server on SQLite, and again on PostgreSQL: for the checks that matter
     most on the production store (authorisation, validation, pull completeness)."""
     return request.getfixturevalue("central" if request.param == "sqlite" else "central_pg")
+
+
+# --- encrypted profiles ---------------------------------------------------------------------
+
+# The PIN every test profile is set up with (the demo's documented PIN is services.unlock's).
+TEST_PIN = "482915"
+
+
+@pytest.fixture(autouse=True)
+def quick_kdf(monkeypatch):
+    """argon2id at a test's cost: the KDF's strength is a figure for bench/, not a behaviour;
+    tests that need the real cost read keys.PIN_KDF_DEFAULT."""
+    from hms_desktop.data import keys
+
+    monkeypatch.setattr(keys, "PIN_KDF", keys.KdfCost(time_cost=1, memory_kib=1024, parallelism=1))
+
+
+@pytest.fixture
+def profile_path(demo_path: Path) -> Path:
+    """The demo world moved into an encrypted profile with TEST_PIN; closed again."""
+    from hms_desktop.services.unlock import set_up_profile
+
+    db, _ = set_up_profile(demo_path, TEST_PIN)
+    db.close()
+    return demo_path

@@ -23,13 +23,14 @@ from hms_desktop.data.sync_store import counts
 from hms_desktop.services.register import mark_attendance, open_register, set_lesson_status
 from hms_desktop.services.sync import enrol_device, needs_attention, resolve, sync_status
 from hms_desktop.services.timetable import lessons_on
+from hms_desktop.services.unlock import unlock
 from hms_desktop.sync.client import CentralClient
 from hms_desktop.sync.engine import SyncEngine
 from hms_desktop.sync.errors import Offline, SignInNeeded
 from hms_protocol import Op, PushRequest
 
 from .central import CentralServer, Faults
-from .conftest import MONDAY, whole_class
+from .conftest import MONDAY, TEST_PIN, whole_class
 
 PASSWORD = "hms-demo"
 ROOT = Path(__file__).resolve().parents[1]
@@ -433,6 +434,7 @@ def run_cli(*args: str, keyring_file=None, stdin: str = "", backend: str | None 
         **os.environ,
         "PYTHON_KEYRING_BACKEND": backend or "tests.central.FileKeyring",
         "HMS_TEST_KEYRING": str(keyring_file or "/nonexistent"),
+        "HMS_PIN": TEST_PIN,  # a new profile is created encrypted with it
     }
     return subprocess.run(
         [sys.executable, "-m", "hms_desktop", *args],
@@ -467,14 +469,14 @@ def test_enrol_and_sync_from_the_command_line(central, tmp_path, demo_path):
     synced = run_cli("sync", "--db", str(fresh), keyring_file=keys)
     assert synced.returncode == 0, synced.stderr
     assert "0 waiting, 0 need attention" in synced.stdout
-    db = open_database(fresh)
+    db = unlock(fresh, TEST_PIN)
     assert len(lessons_on(db, MONDAY)) == 5
     group = whole_class(db).group_id
     mark_attendance(db, group, MONDAY, open_register(db, group, MONDAY).rows[0].pupil_id, "L")
     db.close()
     assert run_cli("sync", "--db", str(fresh), keyring_file=keys).returncode == 0
     central.stop()
-    db = open_database(fresh)
+    db = unlock(fresh, TEST_PIN)
     mark_attendance(db, group, MONDAY, open_register(db, group, MONDAY).rows[1].pupil_id, "L")
     db.close()
     offline = run_cli("sync", "--db", str(fresh), keyring_file=keys)

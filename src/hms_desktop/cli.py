@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def pin_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--pin-stdin",
+            action="store_true",
+            help="read the profile's PIN from the first line of standard input (or set HMS_PIN)",
+        )
+
     seed = sub.add_parser("seed-demo", help="create a demo database")
     seed.add_argument("--db", type=Path, required=True, dest="db")
     seed.add_argument("--pupils", type=_positive, default=2000)
@@ -58,15 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="schema, integrity and counts of a database")
     status.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(status)
     status.add_argument("--json", action="store_true")
 
     export = sub.add_parser("export-registers", help="write registers to a CSV for the office")
     export.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(export)
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--from", type=iso_date, dest="date_from")
     export.add_argument("--to", type=iso_date, dest="date_to")
     certs = sub.add_parser("certificates", help="print certificates for a group or pupils")
     certs.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(certs)
     who = certs.add_mutually_exclusive_group(required=True)
     who.add_argument("--group", help="every pupil in this teaching group (id)")
     who.add_argument("--pupil", action="append", help="a pupil's id (repeat for more)")
@@ -84,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     enrol = sub.add_parser("enrol", help="sign this laptop in to the music service")
     enrol.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(enrol)
     enrol.add_argument("--server", required=True, help="e.g. https://central.example")
     enrol.add_argument("--email", required=True)
     how = enrol.add_mutually_exclusive_group(required=True)
@@ -92,18 +103,63 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
 
+    purge = sub.add_parser(
+        "purge", help="remove pupils who have left, once central has every change about them"
+    )
+    purge.add_argument("--db", type=Path, required=True, dest="db")
+    purge.add_argument("--today", type=iso_date, help="(default: today)")
+    pin_option(purge)
+
+    history = sub.add_parser("audit", help="who changed or viewed what: a pupil's or lesson's")
+    history.add_argument("--db", type=Path, required=True, dest="db")
+    about = history.add_mutually_exclusive_group(required=True)
+    about.add_argument("--pupil", help="a pupil's id")
+    about.add_argument("--lesson", nargs=2, metavar=("GROUP", "DATE"), help="group id and date")
+    pin_option(history)
+
     sync = sub.add_parser("sync", help="send changes and fetch the timetable now")
     sync.add_argument("--db", type=Path, required=True, dest="db")
+    pin_option(sync)
     return parser
 
 
-def _enrol(args: argparse.Namespace) -> int:
+def _pin(args: argparse.Namespace) -> str:
+    if getattr(args, "pin_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("HMS_PIN"):
+        return os.environ["HMS_PIN"]
+    raise HmsError(
+        "This profile is encrypted: give its PIN on the first line of standard input with "
+        "--pin-stdin, or in the HMS_PIN environment variable (never on the command line)."
+    )
+
+
+def open_profile(args: argparse.Namespace, *, create: bool = False, read_only: bool = False):
+    """Open --db: an encrypted profile with its PIN; a new one is created encrypted; a plain
+    one from an earlier version is used as it is (the app moves it over when it next opens)."""
     from hms_desktop.data.engine import open_database
+    from hms_desktop.services.unlock import ProfileState, profile_info, set_up_profile, unlock
+
+    state = profile_info(args.db).state
+    if state is ProfileState.PLAIN or (state is ProfileState.NEW and not create):
+        return open_database(args.db, create=create, read_only=read_only)
+    if state is ProfileState.NEW:
+        db, setup = set_up_profile(args.db, _pin(args))
+        print(
+            "New encrypted profile. Recovery codes for the office (each opens it once if the "
+            "PIN is forgotten):\n  " + "\n  ".join(setup.recovery_codes),
+            file=sys.stderr,
+        )
+        return db
+    return unlock(args.db, _pin(args), read_only=read_only)
+
+
+def _enrol(args: argparse.Namespace) -> int:
     from hms_desktop.services.sync import enrol_device
     from hms_desktop.sync.client import CentralClient
 
+    db = open_profile(args, create=True)  # the PIN, if asked for, is the first line of stdin
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    db = open_database(args.db, create=True)
     client = CentralClient(args.server)
     try:
         name = enrol_device(db, client, args.email, password=password, code=args.code)
@@ -117,12 +173,12 @@ def _enrol(args: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     """Always one line on stderr saying why, whatever the exit code (0 all sent, 1 waiting or
     needing attention, 3 offline, 4 sign-in needed, 2 anything else)."""
-    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.purge import prune_sent_changes
     from hms_desktop.services.sync import server_of, sync_now
     from hms_desktop.sync.client import CentralClient
     from hms_desktop.sync.errors import SignInNeeded
 
-    db = open_database(args.db)
+    db = open_profile(args)
     try:
         server = server_of(db)
         if not server:
@@ -140,6 +196,7 @@ def _sync(args: argparse.Namespace) -> int:
             ) from err
         finally:
             client.close()
+        prune_sent_changes(db)
     finally:
         db.close()
     print(
@@ -161,7 +218,6 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.certificates import (
         group_pupils,
         plan_certificates,
@@ -169,7 +225,7 @@ def _certificates(args: argparse.Namespace) -> int:
     )
 
     on = args.date or date.today()
-    db = open_database(args.db)
+    db = open_profile(args)
     try:
         pupils = group_pupils(db, args.group, on) if args.group else args.pupil
         plan = plan_certificates(db, args.template, pupils, on)
@@ -190,6 +246,38 @@ def _certificates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from hms_desktop.services.purge import purge_leavers
+
+    db = open_profile(args)
+    try:
+        report = purge_leavers(db, args.today or date.today())
+    finally:
+        db.close()
+    print(
+        f"Removed {report.purged:,} pupils who have left; {report.waiting:,} wait until central "
+        "has every change about them."
+    )
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from hms_desktop.services.audit import lesson_history, pupil_history
+
+    db = open_profile(args, read_only=True)
+    try:
+        if args.pupil:
+            lines = pupil_history(db, args.pupil)
+        else:
+            lines = lesson_history(db, args.lesson[0], iso_date(args.lesson[1]))
+    finally:
+        db.close()
+    for line in lines:
+        changed = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in line.changes.items())
+        print(f"{line.at:%Y-%m-%d %H:%M:%S}  {line.who}  {line.action} {line.what}  {changed}")
+    return 0
+
+
 def _seed(args: argparse.Namespace) -> int:
     from hms_desktop.demo import seed_demo
 
@@ -203,10 +291,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.store import store_status
 
-    db = open_database(args.db, read_only=True)
+    db = open_profile(args, read_only=True)
     try:
         status = store_status(db)
     finally:
@@ -226,15 +313,19 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from hms_desktop.data.engine import open_database
     from hms_desktop.services.export import export_registers
 
-    db = open_database(args.db, read_only=True)
+    db = open_profile(args, read_only=True)
     try:
         count = export_registers(db, args.out, args.date_from, args.date_to)
     finally:
         db.close()
     print(f"Wrote {count:,} marks to {args.out}")
+    print(
+        f"{args.out.name} holds pupils' personal data: it is readable by you only. Send it to "
+        "the office by a secure route, then delete it.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -250,7 +341,7 @@ def _gui(args: argparse.Namespace) -> int:
 
             print(f"Creating the demo database at {path} …", file=sys.stderr)
             seed_demo(path)
-        return run_app(path, create=False)
+        return run_app(path, create=False, demo=True)
     if args.db:
         return run_app(args.db, create=False)
     return run_app(paths.profile_db(), create=True)
@@ -276,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             "certificates": _certificates,
             "enrol": _enrol,
             "sync": _sync,
+            "purge": _purge,
+            "audit": _audit,
         }.get(args.command, _gui)
         return handler(args)
     except HmsError as err:

@@ -1,5 +1,6 @@
 """Where HMS Tutor keeps its files: user data via platformdirs, resources from source or bundle."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -45,3 +46,22 @@ def make_private_dirs(folder: Path) -> None:
         folder = folder.parent
     for new in reversed(missing):
         new.mkdir(mode=0o700, exist_ok=True)
+
+
+def shred(path: Path) -> None:
+    """Overwrite a file's bytes before unlinking it, so the app leaves no readable copy in the
+    blocks it owned. (What the OS still keeps — SSD remapping, copy-on-write filesystems,
+    snapshots, swap — is beyond an app; full-disk encryption covers those.)"""
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    with path.open("r+b") as fh:
+        chunk = b"\0" * (1 << 20)
+        left = size
+        while left > 0:
+            n = min(left, len(chunk))
+            fh.write(chunk[:n])
+            left -= n
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.unlink()

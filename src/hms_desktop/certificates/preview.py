@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from hms_desktop.paths import shred
+
 from .content import CertificateContent
 from .render import render_batch
 
@@ -13,7 +15,10 @@ from .render import render_batch
 def preview_png(item: CertificateContent, width_px: int = 900) -> bytes:
     with tempfile.TemporaryDirectory(prefix="hms-preview-") as tmp:
         pdf_path = render_batch([item], Path(tmp) / "preview.pdf")
-        return pdf_page_png(pdf_path, 0, width_px)
+        try:
+            return pdf_page_png(pdf_path, 0, width_px)
+        finally:
+            shred(pdf_path)  # a pupil's name: overwritten before the folder goes
 
 
 def pdf_page_png(pdf_path: Path, index: int, width_px: int) -> bytes:

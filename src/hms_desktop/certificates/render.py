@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.paths import resource
+from hms_desktop.paths import resource, shred
 
 from .content import SERVICE_NAME, BadCertificate, CertificateContent, Template, check_batch
 from .text import Line, draw_centred, shape_line, wrap
@@ -240,6 +240,6 @@ def render_batch(
             before_publish()
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        shred(Path(tmp))  # a cancelled batch's pages hold names: overwrite, then unlink
         raise
     return out

@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from hms_desktop.domain.errors import (
     DatabaseCorrupt,
+    DatabaseEncrypted,
     DatabaseLocked,
     DatabaseMissing,
     DatabaseProblem,
@@ -29,6 +30,8 @@ from hms_desktop.domain.errors import (
 )
 from hms_desktop.paths import make_private_dirs
 
+from .audit import install_audit_capture
+from .keys import DataKey
 from .outbox import install_change_capture
 
 MIN_SQLITE = (3, 51, 3)
@@ -117,6 +120,7 @@ class Database:
     read_only: bool
     _writer: sessionmaker[Session]
     _reader: sessionmaker[Session]
+    key: DataKey | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -135,24 +139,42 @@ class Database:
                 session.close()  # ends the read transaction; loaded values stay readable
 
     def close(self) -> None:
+        """Close every connection; an encrypted store's key is overwritten in memory too, so
+        any later use fails with "locked" until ``reopen``."""
         self.engine.dispose()
+        if self.key is not None:
+            self.key.forget()
+
+    def reopen(self, key: DataKey) -> None:
+        """After a lock: the same handle (views keep theirs) opens again with the key."""
+        self.engine.dispose()
+        self.key = key
+        self.engine = _make_engine(self.path, self.read_only, key)
+        self._writer, self._reader = _sessionmakers(self.engine)
+        with translate_errors():
+            quick_check(self)
 
 
 def _uri(path: Path, read_only: bool) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={'ro' if read_only else 'rw'}"
 
 
-def _make_engine(path: Path, read_only: bool) -> Engine:
+def _make_engine(path: Path, read_only: bool, key: DataKey | None = None) -> Engine:
     uri = _uri(path, read_only)
 
     def connect() -> sqlite.Connection:
-        return sqlite.connect(
+        conn = sqlite.connect(
             uri,
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
             isolation_level=None,
         )
+        if key is not None:
+            # A raw 256-bit key: SQLCipher skips its own PBKDF, so a connection per unit of work
+            # stays cheap. The key must be the first statement on the connection.
+            conn.execute(key.sqlcipher_pragma())
+        return conn
 
     # NullPool: a connection per unit of work keeps threads apart (one per thread is SQLite's
     # rule) and costs ~0.1 ms to open.
@@ -168,6 +190,8 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
         if not read_only:
             cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
+        # Sorts and temporary tables stay in memory: no plain temporary file with pupils' data.
+        cur.execute("PRAGMA temp_store = MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -180,13 +204,34 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
     return engine
 
 
-def _check_header(path: Path) -> None:
+def is_plain_sqlite(path: Path) -> bool:
+    """True for an unencrypted SQLite file (an encrypted one starts with random bytes)."""
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _check_header(path: Path, key: DataKey | None) -> None:
     with path.open("rb") as fh:
         head = fh.read(len(SQLITE_HEADER))
-    if head and head != SQLITE_HEADER:
+    if not head or head == SQLITE_HEADER:
+        return
+    if key is None and Path(f"{path}.key").exists():
+        raise DatabaseEncrypted(
+            "This profile is encrypted: unlock it with your PIN (on the command line, give it "
+            f"with --pin-stdin or HMS_PIN). {NOTHING_CHANGED}"
+        )
+    if key is None:
         raise DatabaseCorrupt(
             f"{path.name} is not an HMS Tutor database (or it is damaged). {NOTHING_CHANGED}"
         )
+
+
+def _sessionmakers(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    writer = sessionmaker(engine, expire_on_commit=False)
+    reader = sessionmaker(engine.execution_options(hms_reading=True), expire_on_commit=False)
+    install_audit_capture(writer)  # before the outbox: it sees the fields as the tutor left them
+    install_change_capture(writer)
+    return writer, reader
 
 
 def open_database(
@@ -196,10 +241,12 @@ def open_database(
     read_only: bool = False,
     migrate: bool = True,
     check: bool = True,
+    key: DataKey | None = None,
 ) -> Database:
     """Open (or with ``create`` make) the store at ``path``, migrated to this version's schema.
 
-    Raises a ``DatabaseProblem`` with a tutor-readable message when the file is missing, not a
+    With ``key`` the store is SQLCipher-encrypted (a new one is created encrypted). Raises a
+    ``DatabaseProblem`` with a tutor-readable message when the file is missing, not a
     database, damaged, locked, read-only or written by a newer HMS Tutor.
     """
     from .migrate import ensure_schema  # migrate imports this module
@@ -220,12 +267,12 @@ def open_database(
             raise DatabaseReadOnly(
                 f"A database can't be created at {path}: {err.strerror}. {NOTHING_CHANGED}"
             ) from err
-    _check_header(path)
-    engine = _make_engine(path, read_only)
-    writer = sessionmaker(engine, expire_on_commit=False)
-    reader = sessionmaker(engine.execution_options(hms_reading=True), expire_on_commit=False)
-    install_change_capture(writer)
-    db = Database(path=path, engine=engine, read_only=read_only, _writer=writer, _reader=reader)
+    _check_header(path, key)
+    engine = _make_engine(path, read_only, key)
+    writer, reader = _sessionmakers(engine)
+    db = Database(
+        path=path, engine=engine, read_only=read_only, _writer=writer, _reader=reader, key=key
+    )
     try:
         with translate_errors():
             if check:

@@ -354,6 +354,22 @@ class OutboxEntry(Base):
     result_fields: Mapped[dict | None] = mapped_column(JSON)
 
 
+class AuditEntry(Base):
+    """Who changed or viewed what, and when: appended in the change's own transaction and
+    never pruned with the outbox (the outbox is for sending; this is the record)."""
+
+    __tablename__ = "audit_entry"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    tutor_id: Mapped[str | None] = mapped_column(Id)
+    action: Mapped[str] = mapped_column(String(10))  # create | change | delete | view | purge
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(Id)
+    pupil_id: Mapped[str | None] = mapped_column(Id, index=True)
+    lesson_id: Mapped[str | None] = mapped_column(Id, index=True)
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: [before, after]}
+
+
 class Setting(Base):
     """Per-profile settings and sync bookkeeping (who this laptop's tutor is, cursors…)."""
 

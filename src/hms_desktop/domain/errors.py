@@ -49,6 +49,10 @@ class DatabaseTooNew(DatabaseProblem):
     pass
 
 
+class DatabaseEncrypted(DatabaseProblem):
+    """The store is encrypted and was opened without its key."""
+
+
 class SqliteTooOld(DatabaseProblem):
     pass
 

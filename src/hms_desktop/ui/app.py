@@ -11,11 +11,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hms_desktop import APP_NAME, __version__, logs, paths
-from hms_desktop.data.engine import Database, open_database
-from hms_desktop.domain.errors import HmsError
+from hms_desktop.data.engine import Database
+from hms_desktop.domain.errors import DatabaseMissing, HmsError
 
 from .common.events import DataEvents
 from .common.fonts import register_bundled_fonts
+from .lock import ask_to_unlock, install_idle_lock
 from .shell.single_instance import SingleInstance
 from .shell.window import MainWindow
 
@@ -45,9 +46,19 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_or_explain(path: Path, create: bool) -> Database | None:
+def open_or_explain(path: Path, create: bool, demo: bool = False) -> Database | None:
+    """The PIN prompt (or HMS_PIN, for scripts and bench/) before any name is on screen."""
+    from hms_desktop.services.unlock import open_with_pin
+
     try:
-        return open_database(path, create=create)
+        if not create and not path.exists():
+            raise DatabaseMissing(
+                f"There is no HMS Tutor database at {path}. Check the path, or create a demo "
+                f"one with: hms-desktop seed-demo --db {path}"
+            )
+        if os.environ.get("HMS_PIN"):
+            return open_with_pin(path, os.environ["HMS_PIN"])
+        return ask_to_unlock(path, demo=demo)
     except HmsError as err:
         logs.log.warning("could not open database: %s", type(err).__name__)
         print(f"hms-desktop: {err}", file=sys.stderr)
@@ -81,7 +92,7 @@ ALREADY_OPEN = (
 )
 
 
-def run_app(path: Path, create: bool, day: date | None = None) -> int:
+def run_app(path: Path, create: bool, day: date | None = None, demo: bool = False) -> int:
     app = application()
     instance = SingleInstance(path)
     if not instance.acquire():
@@ -89,7 +100,8 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
         if QApplication.platformName() != "offscreen":
             QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
         return 0
-    db = open_or_explain(path, create)
+    asked_at = time.time()  # with HMS_PIN: the PIN "entered" now (bench/)
+    db = open_or_explain(path, create, demo)
     if db is None:
         instance.release()
         return 2
@@ -101,6 +113,18 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
     window.activateWindow()
     window.today.focus_start()
     window.sync.start()
+    from hms_desktop.services.purge import prune_sent_changes
+    from hms_desktop.services.unlock import idle_lock_minutes
+
+    window.sync.finished.connect(lambda _report: prune_sent_changes(db))
+
+    window.idle_lock = install_idle_lock(
+        window,
+        db,
+        window.before_lock,
+        window.after_unlock,
+        idle_seconds=idle_lock_minutes(db) * 60,
+    )
     if os.environ.get("HMS_STARTUP_PROBE"):
         # bench/: report when the window is on screen, measured from the process's start.
         started = float(os.environ["HMS_STARTUP_PROBE"])
@@ -109,6 +133,7 @@ def run_app(path: Path, create: bool, day: date | None = None) -> int:
             focused = QApplication.focusWidget()
             name = focused.objectName() if focused is not None else "none"
             print(f"startup_s={time.time() - started:.3f} focus={name}", flush=True)
+            print(f"pin_to_window_s={time.time() - asked_at:.3f} focus={name}", flush=True)
             window.close()
 
         QTimer.singleShot(0, report)

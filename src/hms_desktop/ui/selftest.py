@@ -9,10 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from hms_desktop.data.engine import open_database
 from hms_desktop.demo import seed_demo
 from hms_desktop.services.register import open_register
 from hms_desktop.services.store import changes_waiting
+from hms_desktop.services.unlock import DEMO_PIN, set_up_profile, unlock
 
 from .app import application
 from .common.events import DataEvents
@@ -25,7 +25,7 @@ def run_selftest() -> int:
     with tempfile.TemporaryDirectory(prefix="hms-selftest-") as tmp:
         path = Path(tmp) / "selftest.sqlite3"
         seed_demo(path, pupils=300, seed=7, today=monday)
-        db = open_database(path)
+        db, _ = set_up_profile(path, DEMO_PIN)  # argon2, AES-GCM and SQLCipher in the bundle
         window = MainWindow(db, DataEvents(), day=monday)
         window.show()
         app.processEvents()
@@ -44,7 +44,7 @@ def run_selftest() -> int:
         second = register.rows[1].pupil_id
         db.close()
 
-        reopened = open_database(path)
+        reopened = unlock(path, DEMO_PIN)
         try:
             kept = open_register(reopened, group_id, monday)
             waiting = changes_waiting(reopened)
@@ -57,6 +57,8 @@ def run_selftest() -> int:
             return _fail("not every other pupil was kept as present")
         if waiting < pupils:
             return _fail(f"only {waiting} changes waiting to be sent for {pupils} marks")
+        if path.read_bytes()[:16] == b"SQLite format 3\x00":
+            return _fail("the profile was left unencrypted")
         printed = _certificates(Path(tmp))
         if printed is not None:
             return _fail(printed)

@@ -203,6 +203,31 @@ class MainWindow(QMainWindow):
         self.sign_in_action.setEnabled(not signed_in)
         self.sign_out_action.setEnabled(signed_in)
 
+    def before_lock(self) -> None:
+        """The idle lock is about to close the store: nothing may read or write it meanwhile."""
+        self.set_locked(True)
+        self.sync.periodic.stop()
+        self.sync.soon.stop()
+        self.today.stop_timers()
+
+    def after_unlock(self) -> None:
+        self.set_locked(False)
+        self.sync.start()
+        self.today.show_day(self.today.day)  # redraw from the reopened store
+        self.today.focus_start()
+
+    def set_locked(self, locked: bool) -> None:
+        """While the idle lock holds the store closed, no menu or shortcut can reach it."""
+        self.menuBar().setVisible(not locked)
+        for action in self.findChildren(QAction):
+            if action in (self.undo_action, self.redo_action):
+                continue
+            action.setEnabled(not locked)
+        self.undo_action.setEnabled(not locked and self.undo_stack.canUndo())
+        self.redo_action.setEnabled(not locked and self.undo_stack.canRedo())
+        if not locked:
+            self._account_changed(ChangeKind.ACCOUNT, [])
+
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
         page = self.pages.widget(index)

@@ -305,6 +305,11 @@ class TodayPage(QWidget):
             self.focus_register()
         return dialog
 
+    def stop_timers(self) -> None:
+        """Before the store closes (idle lock): nothing on this page reads it until reopened."""
+        self._untaken_timer.stop()
+        self.register_view.save_note()
+
     def _data_changed(self, kind: str, _ids: list) -> None:
         current = self.register_view.register
         self._load_timetable(keep_group=current.group_id if current else None)
