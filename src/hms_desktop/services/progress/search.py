@@ -1,0 +1,79 @@
+"""Finding a pupil: the tutor's pupils whose names (in any script, with or without accents, or
+in their usual Latin spelling) hold every word typed, ordered in the database."""
+
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from hms_desktop.data.engine import Database
+from hms_desktop.data.models import Enrolment, Instrument, Pupil, School, TeachingGroup
+from hms_desktop.domain.search import search_terms
+
+from .attendance import rates
+from .common import latest_levels, my_pupil_ids, pupil_name, term_bounds
+from .views import PupilList, PupilListRow
+
+LIMIT = 500  # a screenful many times over; more of a name narrows the list
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _current_enrolments(session: Session, ids: list[str], on: date) -> dict[str, tuple[str, str]]:
+    """(group, instrument) of each pupil's latest running enrolment."""
+    found: dict[str, tuple[str, str]] = {}
+    rows = session.execute(
+        select(Enrolment.pupil_id, TeachingGroup.name, Instrument.name)
+        .join(TeachingGroup, TeachingGroup.id == Enrolment.group_id)
+        .outerjoin(Instrument, Instrument.id == Enrolment.instrument_id)
+        .where(
+            Enrolment.pupil_id.in_(ids),
+            Enrolment.start_date <= on,
+            (Enrolment.end_date.is_(None)) | (Enrolment.end_date >= on),
+        )
+        .order_by(Enrolment.start_date)
+    )
+    for pupil_id, group, instrument in rows:
+        found[pupil_id] = (group, instrument or "")
+    return found
+
+
+def find_pupils(db: Database, typed: str, on: date, limit: int = LIMIT) -> PupilList:
+    """The tutor's pupils matching what was typed (everyone for an empty search), by name."""
+    with db.reading() as session:
+        terms = search_terms(typed)
+        where = and_(
+            Pupil.id.in_(my_pupil_ids(session)),
+            *(Pupil.search_key.like(_like(t), escape="\\") for t in terms),
+        )
+        total = session.scalar(select(func.count()).select_from(Pupil).where(where)) or 0
+        pupils = session.execute(
+            select(Pupil, School.name)
+            .join(School, School.id == Pupil.school_id)
+            .where(where)
+            .order_by(Pupil.search_key, Pupil.id)
+            .limit(limit)
+        ).all()
+        ids = [p.id for p, _school in pupils]
+        enrolled = _current_enrolments(session, ids, on)
+        levels = latest_levels(session, ids)
+        first, last = term_bounds(session, on)
+        attendance = rates(session, ids, first, min(last, on))
+        rows = tuple(
+            PupilListRow(
+                pupil_id=p.id,
+                name=pupil_name(p),
+                preferred_name=p.preferred_name or "",
+                school=school,
+                year_group=p.year_group,
+                group=enrolled.get(p.id, ("", ""))[0],
+                instrument=enrolled.get(p.id, ("", ""))[1],
+                level=levels.get(p.id, ""),
+                attendance_rate=attendance.get(p.id),
+            )
+            for p, school in pupils
+        )
+    return PupilList(rows=rows, total=total)
