@@ -2,13 +2,15 @@
 group assessment, and the figures a parents' report prints."""
 
 from .group import group_pupils, my_groups
-from .pupil import pupil_page
+from .pupil import assessments_by_id, pupil_page
 from .recording import (
     InvalidProgress,
+    Recorded,
     frameworks,
     mark_target_achieved,
     record_assessment,
     set_target,
+    withdraw,
     withdraw_assessments,
     write_note,
 )
@@ -16,6 +18,8 @@ from .search import find_pupils
 
 __all__ = [
     "InvalidProgress",
+    "Recorded",
+    "assessments_by_id",
     "find_pupils",
     "frameworks",
     "group_pupils",
@@ -24,6 +28,7 @@ __all__ = [
     "pupil_page",
     "record_assessment",
     "set_target",
+    "withdraw",
     "withdraw_assessments",
     "write_note",
 ]

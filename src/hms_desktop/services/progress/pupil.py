@@ -90,13 +90,17 @@ def _enrolments(session: Session, pupil_id: str) -> tuple[EnrolmentLine, ...]:
     )
 
 
-def assessment_lines(session: Session, pupil_id: str) -> tuple[AssessmentLine, ...]:
+def assessment_lines(
+    session: Session, pupil_id: str | None, ids: list[str] | None = None
+) -> tuple[AssessmentLine, ...]:
+    """A pupil's assessments (or those with the given ids) still counting, newest first."""
+    which = Assessment.pupil_id == pupil_id if ids is None else Assessment.id.in_(ids)
     rows = session.execute(
         select(Assessment, FrameworkLevel, Framework.name, Instrument.name)
         .join(FrameworkLevel, FrameworkLevel.id == Assessment.level_id)
         .join(Framework, Framework.id == FrameworkLevel.framework_id)
         .outerjoin(Instrument, Instrument.id == Assessment.instrument_id)
-        .where(Assessment.pupil_id == pupil_id, Assessment.deleted_at.is_(None))
+        .where(which, Assessment.deleted_at.is_(None))
         .order_by(Assessment.assessed_on.desc(), Assessment.updated_at.desc())
     ).all()
     return tuple(
@@ -104,6 +108,7 @@ def assessment_lines(session: Session, pupil_id: str) -> tuple[AssessmentLine, .
             assessment_id=a.id,
             assessed_on=a.assessed_on,
             framework=framework,
+            level_id=level.id,
             level=level.name,
             ordinal=level.ordinal,
             kind=a.kind,
@@ -117,6 +122,12 @@ def assessment_lines(session: Session, pupil_id: str) -> tuple[AssessmentLine, .
         )
         for a, level, framework, instrument in rows
     )
+
+
+def assessments_by_id(db: Database, ids: list[str]) -> dict[str, AssessmentLine]:
+    """Which of these assessments still count (not withdrawn by an undo), and what they say."""
+    with db.reading() as session:
+        return {a.assessment_id: a for a in assessment_lines(session, None, ids)}
 
 
 def chart_series(session: Session, lines: tuple[AssessmentLine, ...]) -> tuple[LevelSeries, ...]:

@@ -3,6 +3,7 @@ correction is a new one), progress notes (an edit is a new revision) and targets
 is one unit of work; each error tells the tutor what to change and that nothing was saved."""
 
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,8 +139,10 @@ def record_assessment(
     mark: int | None = None,
     comment: str = "",
     instrument_id: str | None = None,
+    replaces: str | None = None,
 ) -> str:
-    """Record one assessment, exam result or medal; returns its id."""
+    """Record one assessment, exam result or medal; returns its id. A correction names the
+    assessment it ``replaces``, which is withdrawn in the same unit of work."""
     checked = _checked_kind(kind)
     text = clean_text(comment or "", COMMENT_LIMIT)
     if len(text) > COMMENT_LIMIT:
@@ -162,19 +165,46 @@ def record_assessment(
             assessed_by_id=get_setting(session, TUTOR_ID),
         )
         session.add(assessment)
+        if replaces is not None:
+            earlier = session.get(Assessment, replaces)
+            if earlier is None or earlier.pupil_id != pupil_id:
+                raise NotFound(f"The assessment being corrected is no longer here. {NOT_SAVED}")
+            earlier.deleted_at = utcnow()
         return assessment.id
 
 
-def withdraw_assessments(db: Database, withdraw: list[str], restore: list[str]) -> None:
-    """Undo and redo of recorded assessments: withdrawn ones stop counting (and central is
-    told), restored ones count again. Nothing of what they say ever changes."""
+class Recorded(StrEnum):
+    """What the tutor records here; each can be withdrawn (an undo) and put back."""
+
+    ASSESSMENT = "assessment"
+    NOTE = "progress_note"
+    TARGET = "target"
+
+
+_RECORDED: dict[Recorded, type[Assessment | ProgressNote | Target]] = {
+    Recorded.ASSESSMENT: Assessment,
+    Recorded.NOTE: ProgressNote,
+    Recorded.TARGET: Target,
+}
+
+
+def withdraw(db: Database, kind: Recorded, withdraw: list[str], restore: list[str]) -> None:
+    """Undo and redo: withdrawn rows stop counting (central is told), restored ones count
+    again. What an assessment or note says never changes."""
+    model = _RECORDED[kind]
     with db.transaction() as session:
         now = utcnow()
-        for assessment_id, gone in [(i, True) for i in withdraw] + [(i, False) for i in restore]:
-            assessment = session.get(Assessment, assessment_id)
-            if assessment is None:
-                raise NotFound(f"That assessment is no longer on this laptop. {NOT_SAVED}")
-            assessment.deleted_at = now if gone else None
+        for row_id, gone in [(i, True) for i in withdraw] + [(i, False) for i in restore]:
+            row = session.get(model, row_id)
+            if row is None:
+                raise NotFound(
+                    f"That {kind.value.replace('_', ' ')} is no longer on this laptop. {NOT_SAVED}"
+                )
+            row.deleted_at = now if gone else None
+
+
+def withdraw_assessments(db: Database, withdraw_ids: list[str], restore_ids: list[str]) -> None:
+    withdraw(db, Recorded.ASSESSMENT, withdraw_ids, restore_ids)
 
 
 def write_note(db: Database, pupil_id: str, text: str, revises_id: str | None = None) -> str:

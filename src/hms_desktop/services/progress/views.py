@@ -4,6 +4,10 @@ and the parents' report show."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from hms_desktop.domain.progress import LevelPoint, LevelSeries
+
+__all__ = ["LevelPoint", "LevelSeries"]
+
 
 @dataclass(frozen=True)
 class PupilListRow:
@@ -69,6 +73,7 @@ class AssessmentLine:
     assessment_id: str
     assessed_on: date
     framework: str
+    level_id: str
     level: str
     ordinal: int
     kind: str  # an AssessmentKind value
@@ -77,22 +82,6 @@ class AssessmentLine:
     mark: int | None
     comment: str
     instrument: str
-
-
-@dataclass(frozen=True)
-class LevelPoint:
-    on: date
-    ordinal: int
-    level: str
-
-
-@dataclass(frozen=True)
-class LevelSeries:
-    """One framework's levels over time, for the chart a parent reads at a glance."""
-
-    framework: str
-    levels: tuple[str, ...]  # the framework's levels in order (ordinal 0 first)
-    points: tuple[LevelPoint, ...]
 
 
 @dataclass(frozen=True)
