@@ -119,6 +119,12 @@ def chart_drawing(series: tuple[LevelSeries, ...], width: float, height: float) 
             drawing.add(PolyLine(steps, strokeColor=colour, strokeWidth=2))
         for x, y in points:
             drawing.add(Circle(x, y, 3.2, fillColor=colour, strokeColor=colour))
+    for year in range(first.year, last.year + 1):
+        x = left + (right - left) * (date(year, 9, 1) - first).days / span
+        if left + 50 < x < right - 50:
+            drawing.add(Line(x, bottom - 4, x, height - 4, strokeColor=HexColor("#eeeeee")))
+            drawing.add(String(x, 4, f"Sep {year}", textAnchor="middle", fontName="Helvetica",
+                               fontSize=7.5, fillColor=GREY))  # fmt: skip
     for label, x in ((f"{first:%b %Y}", left), (f"{last:%b %Y}", right)):
         anchor = "start" if x == left else "end"
         drawing.add(String(x, 4, label, textAnchor=anchor, fontName="Helvetica", fontSize=7.5,

@@ -111,8 +111,8 @@ class LevelChart(QWidget):
         painter.setPen(QColor("#555555"))
         marks = [date(y, 9, 1) for y in range(first.year - 1, last.year + 1)]
         for mark in marks:
-            if first <= mark <= last:
-                x = self._x(area, first, last, mark)
+            x = self._x(area, first, last, mark)
+            if first <= mark <= last and area.left() + 80 < x < area.right() - 80:
                 painter.drawText(
                     QRectF(x - 40, self.height() - 20, 80, 18),
                     Qt.AlignmentFlag.AlignCenter,

@@ -61,6 +61,10 @@ class PupilView(QWidget):
         self.back_button.clicked.connect(self.back)
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.heading.setFont(font)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -96,6 +100,8 @@ class PupilView(QWidget):
 
         self.assessments_model = AssessmentsModel(self)
         self.assessments = _table(self.assessments_model)
+        for col, width in ((0, 96), (1, 150), (2, 150), (3, 90), (4, 110), (5, 100)):
+            self.assessments.horizontalHeader().resizeSection(col, width)
         self.notes = QTextBrowser()
         self.notes.setObjectName("notes")
         self.targets_model = TargetsModel(self)
