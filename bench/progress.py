@@ -63,6 +63,7 @@ def three_years_of_history(db, pupil: str, group_id: str, on: date) -> None:
             lid = lesson_id(group_id, day)
             s.add(Lesson(id=lid, group_id=group_id, date=day, start_time=datetime.min.time(),
                          status="delivered", note="", updated_at=datetime.now()))  # fmt: skip
+            s.flush()  # the lesson before its mark (no ORM relationship orders them)
             s.add(AttendanceMark(id=mark_id(lid, pupil), lesson_id=lid, pupil_id=pupil,
                                  code="P" if day.day % 7 else "AN", comment="",
                                  marked_at=datetime.now(), updated_at=datetime.now()))  # fmt: skip

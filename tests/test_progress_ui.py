@@ -3,7 +3,6 @@ by keyboard alone, each row saved as it is complete and undoable; the chart and 
 report drawn, rendered to PNG and kept for the README."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -25,8 +24,6 @@ from hms_desktop.ui.shell.window import MainWindow
 from hms_protocol.reference import framework_id, framework_level_id
 
 from .conftest import MONDAY, whole_class
-
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -191,9 +188,8 @@ def test_the_pupil_page_chart_and_report_are_drawn_for_a_parent(qtbot, window, d
     view = page.pupil
     assert view.chart.describe() != "No levels recorded yet."
     window.resize(1366, 768)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.wait(50)
-    assert window.grab().save(str(SHOTS / "pupil-page.png"))
+    assert window.grab().save(str(tmp_path / "pupil-page.png"))
     assert view.chart.grab().save(str(tmp_path / "chart.png"))
     dialog = ReportDialog(page._ctx, None, [pupil], page)
     qtbot.addWidget(dialog)
@@ -207,7 +203,7 @@ def test_the_pupil_page_chart_and_report_are_drawn_for_a_parent(qtbot, window, d
     assert row.name in text and "Progress over time" in text and "Attendance" in text
     assert "bow hold is now relaxed" in text and "Working on: Play D major" in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(tmp_path / "report.pdf"),
-                    str(SHOTS / "progress-report")], check=True)  # fmt: skip
+                    str(tmp_path / "progress-report")], check=True)  # fmt: skip
 
 
 def test_a_group_report_batch_can_be_cancelled_and_leaves_no_file(qtbot, window, db, tmp_path):
