@@ -293,3 +293,26 @@ def test_recorded_progress_goes_through_the_outbox(db):
         entities = [e for (e,) in s.execute(select(OutboxEntry.entity).order_by(OutboxEntry.seq))]
         assert s.get(Assessment, aid).assessed_by_id == get_setting(s, TUTOR_ID)
     assert entities[-3:] == ["assessment", "progress_note", "target"]
+
+
+def test_upgrading_an_older_database_makes_its_pupils_searchable(tmp_path):
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.data.migrate import upgrade
+    from hms_desktop.domain.search import search_key
+
+    path = tmp_path / "old.sqlite3"
+    db = open_database(path, create=True, migrate=False)
+    upgrade(db, "0004_pulled_set_aside")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("insert into school(id, name) values ('s1', 'Lea Marshes Primary')")
+        conn.exec_driver_sql(
+            "insert into pupil(id, given_name, family_name, family_name_first, school_id, "
+            "pupil_premium, free_school_meals, sen_support, ehcp, photo_consent, status) "
+            "values ('p1', 'Γιώργος', 'Öztürk', 0, 's1', 0, 0, 0, 0, 1, 'active')"
+        )
+    db.close()
+    db = open_database(path)
+    with db.reading() as s:
+        key = s.get(Pupil, "p1").search_key
+    assert key == search_key("Γιώργος", "Öztürk") and "giorgos" in key and "ozturk" in key
+    db.close()

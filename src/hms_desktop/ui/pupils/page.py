@@ -62,11 +62,11 @@ class PupilsPage(QWidget):
         self.groups = QComboBox()
         self.groups.setObjectName("groups")
         self.groups.setMinimumContentsLength(24)
-        group_label = QLabel("&Group")
+        group_label = QLabel("Gro&up")
         group_label.setBuddy(self.groups)
         self.group_button = QPushButton("Group &assessment…")
         self.group_button.clicked.connect(self.open_group_assessment)
-        self.reports_button = QPushButton("Progress &reports…")
+        self.reports_button = QPushButton("Progress re&ports…")
         self.reports_button.clicked.connect(self.open_group_reports)
 
         bar = QHBoxLayout()

@@ -82,7 +82,7 @@ class PupilView(QWidget):
 
         self.record_button = QPushButton("Record &assessment…")
         self.note_button = QPushButton("Add &note…")
-        self.revise_button = QPushButton("&Revise note…")
+        self.revise_button = QPushButton("Re&vise note…")
         self.target_button = QPushButton("Set &target…")
         self.achieved_button = QPushButton("Target a&chieved")
         self.report_button = QPushButton("&Progress report…")
