@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from hms_desktop.data.models import (
@@ -32,20 +32,26 @@ def pupil_name(p: Pupil) -> str:
     return display_name(p.given_name, p.family_name, p.preferred_name, p.family_name_first)
 
 
-def my_pupil_ids(session: Session) -> Select:
-    """The tutor's pupils: enrolled in one of their groups, or in an ensemble they lead."""
+def mine(session: Session) -> ColumnElement[bool]:
+    """Whether a pupil is the tutor's: enrolled in one of their groups, or in an ensemble they
+    lead. Checked per pupil through the indexes, so a search that scans names in order stops
+    as soon as it has a page (a list of all the tutor's pupils would be built every time)."""
     me = get_setting(session, TUTOR_ID)
     taught = (
-        select(Enrolment.pupil_id)
+        select(Enrolment.id)
         .join(TeachingGroup, TeachingGroup.id == Enrolment.group_id)
-        .where(TeachingGroup.tutor_id == me)
+        .where(Enrolment.pupil_id == Pupil.id, TeachingGroup.tutor_id == me)
     )
     led = (
-        select(EnsembleMember.pupil_id)
+        select(EnsembleMember.id)
         .join(Ensemble, Ensemble.id == EnsembleMember.ensemble_id)
-        .where(Ensemble.leader_id == me, EnsembleMember.deleted_at.is_(None))
+        .where(
+            EnsembleMember.pupil_id == Pupil.id,
+            Ensemble.leader_id == me,
+            EnsembleMember.deleted_at.is_(None),
+        )
     )
-    return select(Pupil.id).where(or_(Pupil.id.in_(taught), Pupil.id.in_(led)))
+    return or_(taught.exists(), led.exists())
 
 
 def term_bounds(session: Session, on: date) -> tuple[date, date]:

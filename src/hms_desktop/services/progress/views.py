@@ -25,7 +25,12 @@ class PupilListRow:
 @dataclass(frozen=True)
 class PupilList:
     rows: tuple[PupilListRow, ...]
-    total: int  # how many matched: rows holds at most the limit asked for
+    total: int  # how many matched, counted up to one more than the rows given
+
+    @property
+    def more(self) -> bool:
+        """More pupils match than the list holds."""
+        return self.total > len(self.rows)
 
 
 @dataclass(frozen=True)

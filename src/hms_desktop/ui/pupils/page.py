@@ -144,9 +144,9 @@ class PupilsPage(QWidget):
                 if self.search.text().strip()
                 else "You have no pupils on this laptop yet: sync (Ctrl+4) to fetch your groups."
             )
-        elif found.total > len(found.rows):
+        elif found.more:
             self.count.setText(
-                f"Showing {len(found.rows):,} of {found.total:,} pupils: type more of a name to "
+                f"Showing the first {len(found.rows):,} pupils by name: type more of a name to "
                 "narrow the list."
             )
         else:
