@@ -85,9 +85,7 @@ def main() -> None:
         path = Path(tmp) / "bench.sqlite3"
         summary = seed_demo(path, pupils=PUPILS, seed=1, today=monday)
         db = open_database(path)
-        listed = find_pupils(db, "", monday)
-        line(f"search keystroke ({listed.total:,} own)", keystrokes(db, monday), "ms",
-             "p95 <= 30 ms")  # fmt: skip
+        line("search keystroke (demo tutor)", keystrokes(db, monday), "ms", "p95 <= 30 ms")
         wcet = next(e for e in lessons_on(db, monday) if "whole class" in e.group_name)
         pupils = group_pupils(db, wcet.group_id, monday)
         pupil = pupils[0].pupil_id
@@ -119,8 +117,7 @@ def main() -> None:
                 {"id": new_id(), "group_id": wcet.group_id, "pupil_id": p,
                  "start_date": old, "end_date": old + timedelta(days=30)} for p in ids
             ])  # fmt: skip
-        everyone = find_pupils(db, "", monday).total
-        line(f"search keystroke ({everyone:,} own)", keystrokes(db, monday), "ms", "p95 <= 30 ms")
+        line(f"search keystroke ({len(ids):,} own)", keystrokes(db, monday), "ms", "p95 <= 30 ms")
         db.close()
         print(f"{'pupils in the database':<28} {summary.pupils:,}")
 

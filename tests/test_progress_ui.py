@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from hms_desktop.services.certificates import plan_certificates
@@ -17,6 +17,7 @@ from hms_desktop.services.progress import (
     write_note,
 )
 from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.pupils.dialogs import AssessmentDialog
 from hms_desktop.ui.pupils.group_dialog import GroupAssessmentDialog
 from hms_desktop.ui.pupils.group_model import LEVEL, MARK, RESULT
 from hms_desktop.ui.pupils.report_dialog import ReportDialog
@@ -222,3 +223,61 @@ def test_a_group_report_batch_can_be_cancelled_and_leaves_no_file(qtbot, window,
     with qtbot.waitSignal(dialog.finished_batch, timeout=60_000) as done:
         dialog.save_to(out / "group.pdf")
     assert len(PdfReader(out / "group.pdf").pages) == 30
+
+
+def answer(qtbot, kind, act) -> None:
+    """Fill in the next dialog of ``kind`` the page opens, as a tutor would."""
+
+    def respond() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, respond)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, respond)
+
+
+def test_an_assessment_recorded_from_the_pupil_page_is_explained_then_saved_then_undone(
+    qtbot, window, db
+):
+    page = window.pupils
+    pupil = page.model.row_at(0).pupil_id
+    window.show_page(1)
+    page.open_pupil(pupil)
+    before = len(page.pupil.page.assessments)
+    seen: list[str] = []
+
+    def fill(dialog: AssessmentDialog) -> None:
+        dialog.kind.setCurrentIndex(dialog.kind.findData("exam"))
+        dialog.framework.setCurrentIndex(dialog.framework.findText("ABRSM"))
+        dialog.level.setCurrentIndex(dialog.level.findText("Grade 1"))
+        dialog.mark.setValue(118)  # no result chosen: an exam needs one
+        if not seen:
+            qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            answer(qtbot, AssessmentDialog, fill)  # the same dialog, open again
+            return
+        dialog.result.setCurrentIndex(dialog.result.findData("pass"))
+        qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    def first(dialog: AssessmentDialog) -> None:
+        fill(dialog)
+
+    def watch() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, AssessmentDialog) and dialog.problem.isVisible():
+            seen.append(dialog.problem.text())
+        else:
+            QTimer.singleShot(20, watch)
+
+    answer(qtbot, AssessmentDialog, first)
+    QTimer.singleShot(0, watch)
+    qtbot.mouseClick(page.pupil.record_button, Qt.MouseButton.LeftButton)
+    assert seen and "needs its result" in seen[0] and "Nothing was saved" in seen[0]
+    lines = page.pupil.page.assessments
+    assert len(lines) == before + 1
+    assert (lines[0].level, lines[0].result, lines[0].mark) == ("Grade 1", "pass", 118)
+    window.undo_stack.undo()
+    assert len(page.pupil.page.assessments) == before
+    window.undo_stack.redo()
+    assert len(page.pupil.page.assessments) == before + 1

@@ -246,7 +246,6 @@ class PupilsPage(QWidget):
     def _run(self, dialog, save) -> None:
         """Show a dialog until what it holds is saved (or it is cancelled)."""
         self.dialog = dialog
-        dialog.accepted.connect(lambda: None)
         while dialog.exec():
             try:
                 save(dialog)
