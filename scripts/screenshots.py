@@ -163,7 +163,10 @@ def progress_screens(app, path: Path, monday: date, out: Path) -> None:
     window.grab().save(str(out / "pupils-search.png"))
     page.search.clear()
     rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
-    pupil = next(r for r in rows if r.level and not r.name.isascii()).pupil_id
+    from hms_desktop.services.progress import pupil_page
+
+    candidates = [r.pupil_id for r in rows if r.level and not r.name.isascii()]
+    pupil = max(candidates, key=lambda p: len(pupil_page(db, p, monday).assessments))
     write_note(
         db,
         pupil,

@@ -24,6 +24,7 @@ class LevelChart(QWidget):
 
     def set_series(self, series: tuple[LevelSeries, ...]) -> None:
         self._series = series[:MAX_BANDS]
+        self.setMinimumHeight(150 if len(self._series) < 2 else 240)
         self.setAccessibleDescription(self.describe())
         self.update()
 
@@ -87,9 +88,13 @@ class LevelChart(QWidget):
             return area.bottom() - ordinal * step
 
         grid = QPen(QColor("#dddddd"))
+        reached = {p.ordinal for p in series.points}
+        every = max(1, int(14 // max(step, 1)) + 1)  # labels at least ~14 px apart
         for ordinal in shown:
             painter.setPen(grid)
             painter.drawLine(QPointF(area.left(), y(ordinal)), QPointF(area.right(), y(ordinal)))
+            if ordinal % every and ordinal not in reached:
+                continue
             painter.setPen(QColor("#555555"))
             painter.drawText(
                 QRectF(band.left(), y(ordinal) - 8, 82, 16),

@@ -167,8 +167,9 @@ class GroupAssessmentDialog(QDialog):
         levels = ", ".join(n for _i, n in fw.levels) if fw else ""
         extra = " Then the result (P, M or D)" if self.model.needs_result() else ""
         extra += " and the mark" if self.model.kind is AssessmentKind.EXAM else ""
+        extra += "." if extra else ""
         self.hint.setText(
-            f"Type each pupil's level — its number or name ({levels}) — and press Enter.{extra}. "
+            f"Type each pupil's level — its number or name ({levels}) — and press Enter.{extra} "
             "Tab reaches the comment. A row is saved as soon as it is complete; Ctrl+Z undoes."
         )
         self._update_count()
