@@ -290,7 +290,7 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
             op_id=op.op_id,
             result="rejected",
             version=current.version,
-            reason="assessments and progress notes are never edited (only withdrawn): add a new one",
+            reason="assessments and progress notes are never edited, only withdrawn: add one",
         )
     stale = (
         current is not None

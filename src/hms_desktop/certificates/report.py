@@ -102,9 +102,13 @@ def chart_drawing(series: tuple[LevelSeries, ...], width: float, height: float) 
         step = (band_top - band_bottom) / max(1, len(levels) - 1)
         drawing.add(String(2, band_top + 8, s.framework, fontName="Helvetica-Bold",
                            fontSize=8.5, fillColor=INK))  # fmt: skip
+        reached = {p.ordinal for p in s.points}
+        every = max(1, int(9 // max(step, 1)) + 1)  # labels at least ~9 pt apart
         for ordinal in levels:
             y = band_bottom + ordinal * step
             drawing.add(Line(left, y, right, y, strokeColor=HexColor("#dddddd"), strokeWidth=0.5))
+            if ordinal % every and ordinal not in reached:
+                continue
             drawing.add(String(left - 4, y - 3, s.levels[ordinal], textAnchor="end",
                                fontName="Helvetica", fontSize=7.5, fillColor=GREY))  # fmt: skip
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
@@ -152,9 +156,10 @@ def draw_report(canvas: Canvas, item: ReportContent) -> None:
     y = _heading(canvas, "Level now", y)
     y = _paragraph(canvas, item.level_now, y, 11, 2) - 6
     y = _heading(canvas, "Progress over time", y)
-    drawing = chart_drawing(item.chart, WIDTH, CHART_HEIGHT)
-    renderPDF.draw(drawing, canvas, MARGIN, y - CHART_HEIGHT + 8)
-    y -= CHART_HEIGHT + 14
+    chart_height = CHART_HEIGHT if len(item.chart) < 2 else CHART_HEIGHT + 70
+    drawing = chart_drawing(item.chart, WIDTH, chart_height)
+    renderPDF.draw(drawing, canvas, MARGIN, y - chart_height + 8)
+    y -= chart_height + 14
     y = _heading(canvas, "Attendance", y)
     y = _paragraph(canvas, item.attendance, y, 11, 3) - 6
     if item.results:
@@ -163,7 +168,8 @@ def draw_report(canvas: Canvas, item: ReportContent) -> None:
     y = _heading(canvas, "Targets", y)
     y = _paragraph(canvas, "\n".join(item.targets[:5]) or "No targets set yet.", y, 11, 5) - 6
     y = _heading(canvas, "From your child's tutor", y)
-    _paragraph(canvas, item.comment or "No comment written yet.", y, 11, COMMENT_LINES)
+    room = max(2, int((y - 84) // (11 * 1.35)) - 1)  # never into the footer
+    _paragraph(canvas, item.comment or "No comment written yet.", y, 11, min(COMMENT_LINES, room))
     canvas.setStrokeColor(HexColor("#cccccc"))
     canvas.line(MARGIN, 64, width - MARGIN, 64)
     _text(canvas, f"{item.tutor_name} · {item.written_on:%-d %B %Y}", MARGIN, 48, 9,

@@ -21,8 +21,8 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from hms_desktop.domain.search import search_key
