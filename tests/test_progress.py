@@ -316,3 +316,30 @@ def test_upgrading_an_older_database_makes_its_pupils_searchable(tmp_path):
         key = s.get(Pupil, "p1").search_key
     assert key == search_key("Γιώργος", "Öztürk") and "giorgos" in key and "ozturk" in key
     db.close()
+
+
+def test_a_framework_central_adds_arrives_by_pull_and_can_be_recorded(db):
+    from hms_desktop.data.sync_store import apply_page, pulling
+    from hms_protocol import Change
+
+    fw, levels = new_id(), ["Foundation", "Intermediate", "Advanced"]
+    level_ids = [new_id() for _ in levels]
+    changes = [Change(entity="framework", entity_id=fw, version=1,
+                      fields={"id": fw, "name": "LCM Ukulele", "kind": "grades"})]  # fmt: skip
+    changes += [
+        Change(
+            entity="framework_level",
+            entity_id=i,
+            version=1,
+            fields={"id": i, "framework_id": fw, "ordinal": n, "name": name},
+        )
+        for n, (i, name) in enumerate(zip(level_ids, levels, strict=True))
+    ]
+    with db.transaction() as s:
+        pulling(s)
+        assert apply_page(s, changes, set())[0] == 4
+    found = {f.name: [n for _i, n in f.levels] for f in frameworks(db)}
+    assert found["LCM Ukulele"] == levels
+    pupil = add_pupil(db, "Ada", "Lovelace")
+    record_assessment(db, pupil, fw, level_ids[1], "exam", PAST, result="merit")
+    assert pupil_page(db, pupil, MONDAY).assessments[0].level == "Intermediate"

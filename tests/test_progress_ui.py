@@ -25,6 +25,7 @@ from hms_desktop.ui.shell.window import MainWindow
 from hms_protocol.reference import framework_id, framework_level_id
 
 from .conftest import MONDAY, whole_class
+from .test_shell import when_modal
 
 
 @pytest.fixture
@@ -80,13 +81,7 @@ def test_a_whole_class_assessed_by_keyboard_alone_and_undone(qtbot, window, db):
     before = plan_certificates(db, "achievement", find_ids(db, group.group_id), MONDAY)
     assert before.missing  # some pupils have no level yet: the issue's finding
     page = window.pupils
-    dialog = GroupAssessmentDialog(
-        page._ctx, group.group_id, group.group_name, page._frameworks, page
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog = open_group_dialog(qtbot, page, db)
     assert dialog.model.rowCount() == 30
     for row in range(30):
         assert dialog.table.currentIndex().row() == row
@@ -104,9 +99,24 @@ def test_a_whole_class_assessed_by_keyboard_alone_and_undone(qtbot, window, db):
     # Ctrl+Z takes back the last row; Ctrl+Shift+Z (redo) puts it back.
     qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert dialog.model.entry(29).saved_id is None and "29 of 30" in dialog.count.text()
-    assert pupil_page(db, last.pupil.pupil_id, MONDAY).assessments[0].assessed_on != MONDAY or True
+    shown = pupil_page(db, last.pupil.pupil_id, MONDAY).assessments
+    assert last.saved_id not in {a.assessment_id for a in shown}  # gone from the pupil's page
     window.undo_stack.redo()
-    assert dialog.model.entry(29).saved_id is not None and "30 of 30" in dialog.count.text()
+    assert dialog.model.entry(29).saved_id == last.saved_id and "30 of 30" in dialog.count.text()
+    shown = pupil_page(db, last.pupil.pupil_id, MONDAY).assessments
+    assert shown[0].assessment_id == last.saved_id and shown[0].level == "Stage 2"
+
+
+def open_group_dialog(qtbot, page, db) -> GroupAssessmentDialog:
+    group = whole_class(db)
+    dialog = GroupAssessmentDialog(
+        page._ctx, group.group_id, group.group_name, page._frameworks, page
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
 
 
 def find_ids(db, group_id: str) -> list[str]:
@@ -116,15 +126,8 @@ def find_ids(db, group_id: str) -> list[str]:
 
 
 def test_exam_results_are_entered_the_same_way_and_a_bad_level_saves_nothing(qtbot, window, db):
-    group = whole_class(db)
     page = window.pupils
-    dialog = GroupAssessmentDialog(
-        page._ctx, group.group_id, group.group_name, page._frameworks, page
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog = open_group_dialog(qtbot, page, db)
     dialog.framework.setCurrentIndex(dialog.framework.findText("ABRSM"))
     dialog.kind.setCurrentIndex(dialog.kind.findData("exam"))
     dialog.table.setFocus()
@@ -225,19 +228,6 @@ def test_a_group_report_batch_can_be_cancelled_and_leaves_no_file(qtbot, window,
     assert len(PdfReader(out / "group.pdf").pages) == 30
 
 
-def answer(qtbot, kind, act) -> None:
-    """Fill in the next dialog of ``kind`` the page opens, as a tutor would."""
-
-    def respond() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, respond)
-            return
-        act(dialog)
-
-    QTimer.singleShot(0, respond)
-
-
 def test_an_assessment_recorded_from_the_pupil_page_is_explained_then_saved_then_undone(
     qtbot, window, db
 ):
@@ -255,7 +245,7 @@ def test_an_assessment_recorded_from_the_pupil_page_is_explained_then_saved_then
         dialog.mark.setValue(118)  # no result chosen: an exam needs one
         if not seen:
             qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-            answer(qtbot, AssessmentDialog, fill)  # the same dialog, open again
+            when_modal(AssessmentDialog, fill)  # the same dialog, open again
             return
         dialog.result.setCurrentIndex(dialog.result.findData("pass"))
         qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -270,7 +260,7 @@ def test_an_assessment_recorded_from_the_pupil_page_is_explained_then_saved_then
         else:
             QTimer.singleShot(20, watch)
 
-    answer(qtbot, AssessmentDialog, first)
+    when_modal(AssessmentDialog, first)
     QTimer.singleShot(0, watch)
     qtbot.mouseClick(page.pupil.record_button, Qt.MouseButton.LeftButton)
     assert seen and "needs its result" in seen[0] and "Nothing was saved" in seen[0]

@@ -15,57 +15,21 @@ from hms_desktop.services.progress import Recorded, mark_target_achieved, withdr
 Done = Callable[[str | None], None]
 
 
-class WithdrawCommand(QUndoCommand):
-    """Pushed after the write: ``made`` rows were recorded, ``replaced`` rows withdrawn."""
+class _AfterWrite(QUndoCommand):
+    """Pushed after the write was made: the first redo does nothing; each later undo or redo
+    calls ``_put(which)``; one that cannot be put back is dropped, and the tutor told why."""
 
-    def __init__(
-        self,
-        text: str,
-        db: Database,
-        kind: Recorded,
-        made: list[str],
-        replaced: list[str],
-        done: Done,
-    ) -> None:
+    def __init__(self, text: str, done: Done) -> None:
         super().__init__(text)
-        self._db, self._kind = db, kind
-        self.made, self.replaced = list(made), list(replaced)
-        self._done = done
-        self._first = True  # the write itself already happened
-
-    def _apply(self, gone: list[str], back: list[str], which: str) -> None:
-        try:
-            withdraw(self._db, self._kind, gone, back)
-        except HmsError as err:
-            self.setObsolete(True)
-            self._done(f"Could not {which} “{self.text()}”: {err}")
-            return
-        self._done(None)
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._apply(self.replaced, self.made, "redo")
-
-    def undo(self) -> None:
-        self._apply(self.made, self.replaced, "undo")
-
-
-class AchievedCommand(QUndoCommand):
-    def __init__(
-        self, text: str, db: Database, target_id: str, before: date | None, after: date | None,
-        done: Done,
-    ) -> None:  # fmt: skip
-        super().__init__(text)
-        self._db, self._target = db, target_id
-        self._states = {"undo": before, "redo": after}
         self._done = done
         self._first = True
 
+    def _put(self, which: str) -> None:
+        raise NotImplementedError
+
     def _apply(self, which: str) -> None:
         try:
-            mark_target_achieved(self._db, self._target, self._states[which])
+            self._put(which)
         except HmsError as err:
             self.setObsolete(True)
             self._done(f"Could not {which} “{self.text()}”: {err}")
@@ -80,3 +44,39 @@ class AchievedCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply("undo")
+
+
+class WithdrawCommand(_AfterWrite):
+    """``made`` rows were recorded and ``replaced`` rows withdrawn by the write."""
+
+    def __init__(
+        self,
+        text: str,
+        db: Database,
+        kind: Recorded,
+        made: list[str],
+        replaced: list[str],
+        done: Done,
+    ) -> None:
+        super().__init__(text, done)
+        self._db, self._kind = db, kind
+        self.made, self.replaced = list(made), list(replaced)
+
+    def _put(self, which: str) -> None:
+        if which == "undo":
+            withdraw(self._db, self._kind, self.made, self.replaced)
+        else:
+            withdraw(self._db, self._kind, self.replaced, self.made)
+
+
+class AchievedCommand(_AfterWrite):
+    def __init__(
+        self, text: str, db: Database, target_id: str, before: date | None, after: date | None,
+        done: Done,
+    ) -> None:  # fmt: skip
+        super().__init__(text, done)
+        self._db, self._target = db, target_id
+        self._states = {"undo": before, "redo": after}
+
+    def _put(self, which: str) -> None:
+        mark_target_achieved(self._db, self._target, self._states[which])
