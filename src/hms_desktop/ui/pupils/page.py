@@ -47,6 +47,7 @@ class PupilsPage(QWidget):
         super().__init__()
         self._ctx = context
         self.dialog = None  # the dialog open now, for tests and screenshots
+        self._stale = False  # data changed while the page was hidden
         title = QLabel("Pupils")
         title.setObjectName("pageTitle")
         self.search = QLineEdit()
@@ -218,6 +219,18 @@ class PupilsPage(QWidget):
     def _data_changed(self, kind: str, _ids: list) -> None:
         if kind not in REFRESHED_BY:
             return
+        if not self.isVisible():  # a register being marked on Today: catch up when shown
+            self._stale = True
+            return
+        self._refresh_all(kind)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._refresh_all(ChangeKind.SYNC)
+
+    def _refresh_all(self, kind: str) -> None:
+        self._stale = False
         if kind == ChangeKind.SYNC:
             self._frameworks = frameworks(self._ctx.db)
             self.refresh_groups()
