@@ -15,7 +15,7 @@ from .attendance import rates
 from .common import latest_levels, mine, term_bounds
 from .views import PupilList, PupilListRow
 
-LIMIT = 300  # screenfuls; more of a name narrows the list
+LIMIT = 200  # ten screenfuls; more of a name narrows the list
 
 
 def _like(term: str) -> str:
