@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from hms_desktop.services.certificates import plan_certificates
@@ -271,3 +272,16 @@ def test_an_assessment_recorded_from_the_pupil_page_is_explained_then_saved_then
     assert len(page.pupil.page.assessments) == before
     window.undo_stack.redo()
     assert len(page.pupil.page.assessments) == before + 1
+
+
+def test_the_register_menu_opens_the_group_assessment_for_the_lesson(qtbot, window, db):
+    titles: list[str] = []
+
+    def look(dialog: GroupAssessmentDialog) -> None:
+        titles.append(dialog.windowTitle())
+        dialog.reject()
+
+    when_modal(GroupAssessmentDialog, look)
+    action = next(a for a in window.findChildren(QAction) if a.text() == "&Group assessment…")
+    action.trigger()
+    assert titles == [f"Group assessment — {whole_class(db).group_name}"]

@@ -66,7 +66,7 @@ class PupilsPage(QWidget):
         group_label = QLabel("Gro&up")
         group_label.setBuddy(self.groups)
         self.group_button = QPushButton("Group &assessment…")
-        self.group_button.clicked.connect(self.open_group_assessment)
+        self.group_button.clicked.connect(lambda: self.open_group_assessment())
         self.reports_button = QPushButton("Progress re&ports…")
         self.reports_button.clicked.connect(self.open_group_reports)
 
@@ -339,11 +339,15 @@ class PupilsPage(QWidget):
 
     # --- a group --------------------------------------------------------------------------
 
-    def open_group_assessment(self, group_id: str | None = None) -> GroupAssessmentDialog | None:
+    def open_group_assessment(
+        self, group_id: str | None = None, name: str | None = None
+    ) -> GroupAssessmentDialog | None:
+        """A teaching group's assessment: the group chosen here, or one a register names."""
         group_id = group_id or self.groups.currentData()
         if not group_id:
             return None
-        name = self.groups.itemText(max(0, self.groups.findData(group_id))).split(" — ")[0]
+        if name is None:
+            name = self.groups.itemText(max(0, self.groups.findData(group_id))).split(" — ")[0]
         dialog = GroupAssessmentDialog(self._ctx, group_id, name, self._frameworks, self)
         self.dialog = dialog
         dialog.exec()
