@@ -2,8 +2,6 @@
 for an exam or medal), Enter moves on; a row is saved the moment it is complete and each save is
 one undo step (Ctrl+Z)."""
 
-from datetime import date
-
 import shiboken6
 from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -270,6 +268,3 @@ class GroupAssessmentDialog(QDialog):
             self.model.replace_entry(row, fresh)
         self._update_count()
         self._ctx.events.changed(ChangeKind.PROGRESS, list(self._made))
-
-    def saved_day(self) -> date:
-        return self.day.date().toPython()
