@@ -66,6 +66,9 @@ def test_typing_a_name_finds_the_pupil_and_enter_opens_their_page(qtbot, window,
     assert "This term" in page.pupil.attendance.text()
     press(qtbot, Qt.Key.Key_Escape)
     assert page.stack.currentWidget() is page.list_page
+    assert page.table.hasFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert page.search.hasFocus()  # Alt+S: back to typing a name
     page.search.setText("zzzz")
     assert "No pupil of yours" in page.count.text()
 

@@ -52,9 +52,7 @@ class PupilsPage(QWidget):
         title.setObjectName("pageTitle")
         self.search = QLineEdit()
         self.search.setObjectName("pupilSearch")
-        self.search.setPlaceholderText(
-            "Type a name — any spelling, with or without accents (Ctrl+F)"
-        )
+        self.search.setPlaceholderText("Type a name — any spelling, with or without accents")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.refresh_list)
         self.search.returnPressed.connect(self.open_current)
@@ -71,7 +69,10 @@ class PupilsPage(QWidget):
         self.reports_button.clicked.connect(self.open_group_reports)
 
         bar = QHBoxLayout()
+        search_label = QLabel("&Search")  # Alt+S; Ctrl+F stays "find a group to cover"
+        search_label.setBuddy(self.search)
         bar.addWidget(title)
+        bar.addWidget(search_label)
         bar.addWidget(self.search, 1)
         bar.addWidget(group_label)
         bar.addWidget(self.groups)
@@ -117,7 +118,6 @@ class PupilsPage(QWidget):
         self.stack.addWidget(self.pupil)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.pupil, activated=self.show_list)
         QShortcut(QKeySequence("Alt+Left"), self.pupil, activated=self.show_list)
         context.events.data_changed.connect(self._data_changed)
