@@ -31,6 +31,7 @@ test: lint contract pytest
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/progress.py
 	$(BIN)/python bench/sync.py
 
 bundle: $(STAMP)

@@ -71,6 +71,7 @@ def main(out: Path) -> None:
         window.grab().save(str(out / "sync-page-1024x600.png"))
         window.close()
         db.close()
+        progress_screens(app, path, monday, out)
         sync_screens(app, Path(tmp), path, monday, out)
     print(f"screenshots written to {out}")
 
@@ -140,3 +141,56 @@ def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+
+
+def progress_screens(app, path: Path, monday: date, out: Path) -> None:
+    """The Pupils page (issue 8): a search, a pupil's page with its chart, a group assessment
+    part-way through, and a parents' report."""
+    import subprocess
+
+    from hms_desktop.services.progress import set_target, write_note
+    from hms_desktop.services.progress.report import save_reports
+    from hms_desktop.ui.pupils.group_dialog import GroupAssessmentDialog
+
+    db = open_database(path)
+    window = MainWindow(db, DataEvents(), day=monday)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page(1)
+    page = window.pupils
+    QTest.keyClicks(page.search, "ozturk")
+    app.processEvents()
+    window.grab().save(str(out / "pupils-search.png"))
+    page.search.clear()
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    from hms_desktop.services.progress import pupil_page
+
+    candidates = [r.pupil_id for r in rows if r.level and not r.name.isascii()]
+    pupil = max(candidates, key=lambda p: len(pupil_page(db, p, monday).assessments))
+    write_note(
+        db,
+        pupil,
+        "A confident, musical term: the bow hold is now relaxed and the intonation in first "
+        "position much surer. Keep practising little and often.",
+    )
+    set_target(db, pupil, "Play D major and A major scales from memory", monday)
+    page.open_pupil(pupil)
+    app.processEvents()
+    window.grab().save(str(out / "pupil-page.png"))
+    wcet = next(e for e in lessons_on(db, monday) if "whole class" in e.group_name)
+    dialog = GroupAssessmentDialog(
+        page._ctx, wcet.group_id, wcet.group_name, page._frameworks, page
+    )
+    dialog.show()
+    for row in range(8):
+        dialog.model.setData(dialog.model.index(row, 2), str(1 + row % 4))
+    dialog.table.setCurrentIndex(dialog.model.index(8, 2))
+    app.processEvents()
+    dialog.grab().save(str(out / "group-assessment.png"))
+    dialog.close()
+    pdf = Path(path).with_name("report.pdf")
+    save_reports(db, [pupil], monday, pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
+                    str(out / "progress-report")], check=True)  # fmt: skip
+    window.close()
+    db.close()

@@ -268,6 +268,11 @@ def _validated(op: Op) -> dict:
         raise Refused(f"the {op.entity} is not valid: {problem(err)}") from None
 
 
+def _content(fields: dict) -> dict:
+    """What an append-only row says: it may be withdrawn (an undo) and put back, never edited."""
+    return {k: v for k, v in fields.items() if k != "deleted_at"}
+
+
 def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutcome:
     fields = _validated(op)
     if op.op == "upsert":
@@ -276,12 +281,16 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
     op = op.model_copy(update={"fields": fields})
     current = find_row(session, op.entity, op.entity_id)
     row_scope, scope_id = authorise(session, scope, op, current)
-    if current is not None and op.entity in APPEND_ONLY and current.fields != op.fields:
+    if (
+        current is not None
+        and op.entity in APPEND_ONLY
+        and _content(current.fields) != _content(op.fields)
+    ):
         return OpOutcome(
             op_id=op.op_id,
             result="rejected",
             version=current.version,
-            reason="assessments and progress notes are never edited: add a new one",
+            reason="assessments and progress notes are never edited, only withdrawn: add one",
         )
     stale = (
         current is not None

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from hms_protocol.ids import lesson_id, mark_id
-from hms_protocol.reference import framework_level_id, instrument_id
+from hms_protocol.reference import FRAMEWORKS, framework_level_id, instrument_id
 
 from .names import COMMUNITIES, NOTES, PLACES, SCHOOL_SUFFIXES, TUTORS, WEIGHTS
 
@@ -483,4 +483,45 @@ def demo_world(pupils: int, seed: int, today: date) -> tuple[World, str, list[di
             "school_id": None,
         }
     ]
+    _progress_history(world, seed)
     return world, me, tutors, my_groups
+
+
+def _progress_history(world: World, seed: int) -> None:
+    """Up to three years of earlier levels behind each recorded one, so a pupil's chart shows a
+    path: a stage or grade a year (or so) apart. Drawn from a random stream of its own, so the
+    rest of the world is the same with or without it; every earlier level is older than the
+    latest, so certificates still read the latest."""
+    rng = random.Random(f"progress-history|{seed}")
+    history = []
+    for latest in world.assessments:
+        level_name = next(
+            name
+            for framework, _kind, levels in FRAMEWORKS
+            for name in levels
+            if framework_level_id(framework, name) == latest["level_id"]
+        )
+        framework = "HMS Stages" if latest["kind"] == "teacher_assessment" else "ABRSM"
+        levels = next(levels for name, _k, levels in FRAMEWORKS if name == framework)
+        reached = levels.index(level_name)
+        on = latest["assessed_on"]
+        for step in range(1, min(reached, 3) + 1):
+            on = on - timedelta(days=rng.randint(250, 380))
+            earlier = levels[reached - step]
+            row = {
+                **latest,
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "assessed_on": on,
+                "level_id": framework_level_id(framework, earlier),
+            }
+            if latest["kind"] == "exam":
+                row["mark"] = rng.randint(100, 145)
+                row["result"] = (
+                    "distinction"
+                    if row["mark"] >= 130
+                    else "merit"
+                    if row["mark"] >= 120
+                    else "pass"
+                )
+            history.append(row)
+    world.assessments.extend(history)

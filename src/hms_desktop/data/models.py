@@ -21,8 +21,11 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from hms_desktop.domain.search import search_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -87,6 +90,22 @@ class Pupil(Base):
     medical_note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    # What search matches (domain/search.py): filled on every insert, pulled or seeded, and
+    # kept current when a pulled change renames the pupil.
+    search_key: Mapped[str] = mapped_column(
+        Text, default=lambda ctx: _pupil_key(ctx.get_current_parameters()), index=True
+    )
+
+
+def _pupil_key(values) -> str:
+    return search_key(
+        values.get("given_name"), values.get("family_name"), values.get("preferred_name")
+    )
+
+
+@event.listens_for(Pupil, "before_update")
+def _rekey_pupil(_mapper, _connection, pupil: Pupil) -> None:
+    pupil.search_key = search_key(pupil.given_name, pupil.family_name, pupil.preferred_name)
 
 
 class Instrument(Base):

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             "Ce&rtificates…",
             lambda: self._on_today(lambda: view.certificates_requested.emit(None)),
         )
+        self._action(register, "&Group assessment…", self._group_assessment)
 
         help_menu = bar.addMenu("&Help")
         self._action(
@@ -269,6 +270,12 @@ class MainWindow(QMainWindow):
         return CertificatesDialog(
             self._db, self.context.events, [r.pupil_id for r in rows], title, register.day, self
         )
+
+    def _group_assessment(self) -> None:
+        """Assess the pupils of the register's group (the Pupils page does the work)."""
+        register = self.register_view.register
+        if register is not None:
+            self.pupils.open_group_assessment(register.group_id, register.group_name)
 
     def open_certificates(self, register: Register | None, pupil_id: str | None = None) -> None:
         dialog = self.certificates_dialog(register, pupil_id)
