@@ -7,6 +7,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 DESKTOP_ONLY = ("PySide6", "shiboken6", "hms_desktop", "keyring", "reportlab", "httpx")
 
@@ -71,3 +73,22 @@ def test_the_server_seeds_and_starts_with_qt_and_the_desktop_app_unimportable(tm
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "server ok" in done.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_centrals_schema_is_alembics_head(tmp_path, request, backend):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from hms_central.store import Base, make_engine
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres").create()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.get_current_revision() == "c0001"
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()

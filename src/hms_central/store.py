@@ -6,6 +6,7 @@ import os
 import secrets
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -203,13 +204,28 @@ def make_engine(url: str) -> Engine:
     else:
         # PostgreSQL (production): READ COMMITTED; writers serialise on the counter row.
         engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     with Session(engine) as session, session.begin():
         if session.get(Meta, "epoch") is None:
             session.add_all(
                 [Meta(key="epoch", value=str(uuid.uuid4())), Meta(key="seq", value="0")]
             )
     return engine
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring central's schema to this version's head with Alembic (SQLite and PostgreSQL)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
