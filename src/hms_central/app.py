@@ -32,7 +32,18 @@ from hms_protocol.entities import ENSEMBLE_ONLY_PUPIL_FIELDS
 from . import auth
 from .limits import BodyLimit
 from .rules import Scope, apply_batch
-from .store import AccessGrant, Batch, Device, Row, digest, epoch, lock_writes, make_engine, now
+from .store import (
+    AccessGrant,
+    Batch,
+    Device,
+    Row,
+    digest,
+    epoch,
+    lock_writes,
+    make_engine,
+    now,
+    reading_sessions,
+)
 from .store import sessions as make_sessions
 
 ACCESS_LIFETIME = auth.ACCESS_LIFETIME
@@ -62,6 +73,7 @@ def create_app(
     office_token = office_token or os.environ.get("HMS_OFFICE_TOKEN") or None
     engine: Engine = make_engine(db_url)
     factory: sessionmaker[Session] = make_sessions(engine)
+    reader: sessionmaker[Session] = reading_sessions(engine)
     app = FastAPI(
         title="HMS central service",
         version=f"{PROTOCOL_VERSION}.0",
@@ -73,7 +85,7 @@ def create_app(
     def device_for(authorization: Annotated[str | None, Header()] = None) -> Device:
         if not authorization or not authorization.startswith("Bearer "):
             raise HTTPException(401, "sign-in needed")
-        with factory() as session:
+        with reader() as session:
             found = session.get(AccessGrant, digest(authorization.removeprefix("Bearer ")))
             if found is None or found.expires_at < now():
                 raise HTTPException(401, "access token expired")
@@ -84,7 +96,7 @@ def create_app(
 
     @app.get("/v1/health", response_model=Health)
     def health() -> Health:
-        with factory() as session:
+        with reader() as session:
             return Health(status="ok", protocol=PROTOCOL_VERSION, epoch=epoch(session))
 
     @app.post("/v1/auth/enrol", response_model=EnrolResponse, responses=problem(401, 413, 422, 429))
@@ -148,7 +160,7 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = MAX_PULL_PAGE,
     ) -> PullResponse:
-        with factory() as session:
+        with reader() as session:
             scope = Scope.of(session, device.tutor_id)
             partly_seen = (scope.ensemble_pupils | scope.covered_pupils) - scope.taught
             rows = session.scalars(
@@ -202,7 +214,7 @@ def create_app(
 
     from .office import add_office_routes
 
-    add_office_routes(app, factory, problem, office_token)
+    add_office_routes(app, factory, reader, problem, office_token)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
 

@@ -200,7 +200,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front (no upgrade deadlocks); readers never wait
+            # for writers (WAL) and never block them.
+            reading = conn.get_execution_options().get(READING, False)
+            conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
     else:
         # PostgreSQL (production): READ COMMITTED; writers serialise on the counter row.
         engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
@@ -228,8 +231,16 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+READING = "hms_reading"
+
+
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reading_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read (pull, health, tokens): on SQLite they take no write lock."""
+    return sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
 
 
 def epoch(session: Session) -> str:
@@ -248,10 +259,13 @@ def lock_writes(session: Session) -> None:
     IMMEDIATE does the same), so sequence numbers are unique and commit in order, and an
     incremental reader can never pass a number that a slower transaction commits later."""
     session.get(Meta, "seq", with_for_update=True)
+    session.info["writes_locked"] = True
 
 
 def next_seq(session: Session) -> int:
-    meta = session.get(Meta, "seq", with_for_update=True)
+    # Once the row is locked, the identity map has it: no query per row.
+    locked = session.info.get("writes_locked", False)
+    meta = session.get(Meta, "seq", with_for_update=not locked)
     value = int(meta.value) + 1  # type: ignore[union-attr]
     meta.value = str(value)  # type: ignore[union-attr]
     return value
