@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -199,6 +200,17 @@ def create_app(
                 next_cursor=rows[-1].seq if rows else cursor,
                 more=more,
             )
+
+    @app.exception_handler(RequestValidationError)
+    async def not_valid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One sentence naming the fields; never the values sent (they may be pupils' data).
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+            for e in exc.errors()[:3]
+        ]
+        return JSONResponse(
+            {"detail": "the request is not valid: " + "; ".join(parts)}, status_code=422
+        )
 
     @app.exception_handler(auth.TooManyAttempts)
     async def too_many(_request: Request, exc: auth.TooManyAttempts) -> JSONResponse:
