@@ -1,6 +1,7 @@
 """The real reference central service on 127.0.0.1 (an ephemeral port), and a fault-injecting
 httpx transport that sits between the laptop and it."""
 
+import uuid
 from collections import deque
 from pathlib import Path
 
@@ -135,7 +136,7 @@ class TutorClient:
         answer = self.http.post(
             "/v1/sync/push",
             json={"ops": ops},
-            headers={"Idempotency-Key": key or f"batch-{self.tutor_id}-{self.batches}"},
+            headers={"Idempotency-Key": key or f"batch-{uuid.uuid4()}"},
         )
         assert answer.status_code == 200, answer.text
         return answer.json()["results"]

@@ -157,3 +157,39 @@ def test_the_laptop_refuses_plain_http_except_to_itself(url):
         CentralClient(url)
     for local in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
         CentralClient(local).close()
+
+
+def test_a_malformed_request_is_explained_without_echoing_what_was_sent(central):
+    me = TutorClient(central, ME)
+    try:
+        answer = me.http.post(
+            "/v1/sync/push",
+            json={"ops": [{"op_id": "Zeynep Öztürk, Year 4", "entity": "x"}]},
+            headers={"Idempotency-Key": "batch-bad-0001"},
+        )
+    finally:
+        me.close()
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("the request is not valid: ops.0.op_id")
+    assert "Zeynep" not in answer.text
+
+
+def test_a_known_and_an_unknown_email_cost_the_same_work(central, monkeypatch):
+    from hms_central import auth
+
+    calls: list[str] = []
+    real = auth.check_password
+
+    def counted(secret, stored):
+        calls.append("scrypt")
+        return real(secret, stored)
+
+    monkeypatch.setattr(auth, "check_password", counted)
+    with httpx.Client(base_url=central.url, timeout=30) as http:
+        for email in (ME, "nobody@hms.invalid"):
+            for kind in ("password", "code"):
+                calls.clear()
+                answer = http.post("/v1/auth/enrol", json={"email": email, kind: "WRONGWRONG12"})
+                assert answer.status_code == 401
+                assert answer.json()["detail"] == "email, password or code not recognised"
+                assert calls == ["scrypt"], (email, kind)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,7 +33,18 @@ from hms_protocol.entities import ENSEMBLE_ONLY_PUPIL_FIELDS
 from . import auth
 from .limits import BodyLimit
 from .rules import Scope, apply_batch
-from .store import AccessGrant, Batch, Device, Row, digest, epoch, lock_writes, make_engine, now
+from .store import (
+    AccessGrant,
+    Batch,
+    Device,
+    Row,
+    digest,
+    epoch,
+    lock_writes,
+    make_engine,
+    now,
+    reading_sessions,
+)
 from .store import sessions as make_sessions
 
 ACCESS_LIFETIME = auth.ACCESS_LIFETIME
@@ -62,6 +74,7 @@ def create_app(
     office_token = office_token or os.environ.get("HMS_OFFICE_TOKEN") or None
     engine: Engine = make_engine(db_url)
     factory: sessionmaker[Session] = make_sessions(engine)
+    reader: sessionmaker[Session] = reading_sessions(engine)
     app = FastAPI(
         title="HMS central service",
         version=f"{PROTOCOL_VERSION}.0",
@@ -73,7 +86,7 @@ def create_app(
     def device_for(authorization: Annotated[str | None, Header()] = None) -> Device:
         if not authorization or not authorization.startswith("Bearer "):
             raise HTTPException(401, "sign-in needed")
-        with factory() as session:
+        with reader() as session:
             found = session.get(AccessGrant, digest(authorization.removeprefix("Bearer ")))
             if found is None or found.expires_at < now():
                 raise HTTPException(401, "access token expired")
@@ -84,7 +97,7 @@ def create_app(
 
     @app.get("/v1/health", response_model=Health)
     def health() -> Health:
-        with factory() as session:
+        with reader() as session:
             return Health(status="ok", protocol=PROTOCOL_VERSION, epoch=epoch(session))
 
     @app.post("/v1/auth/enrol", response_model=EnrolResponse, responses=problem(401, 413, 422, 429))
@@ -148,7 +161,7 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = MAX_PULL_PAGE,
     ) -> PullResponse:
-        with factory() as session:
+        with reader() as session:
             scope = Scope.of(session, device.tutor_id)
             partly_seen = (scope.ensemble_pupils | scope.covered_pupils) - scope.taught
             rows = session.scalars(
@@ -188,6 +201,17 @@ def create_app(
                 more=more,
             )
 
+    @app.exception_handler(RequestValidationError)
+    async def not_valid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One sentence naming the fields; never the values sent (they may be pupils' data).
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+            for e in exc.errors()[:3]
+        ]
+        return JSONResponse(
+            {"detail": "the request is not valid: " + "; ".join(parts)}, status_code=422
+        )
+
     @app.exception_handler(auth.TooManyAttempts)
     async def too_many(_request: Request, exc: auth.TooManyAttempts) -> JSONResponse:
         return JSONResponse(
@@ -202,7 +226,7 @@ def create_app(
 
     from .office import add_office_routes
 
-    add_office_routes(app, factory, problem, office_token)
+    add_office_routes(app, factory, reader, problem, office_token)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
 

@@ -195,6 +195,8 @@ def _assign_cover(session: Session, args: argparse.Namespace) -> int:
 def _add_member(session: Session, args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from hms_protocol.entities import problem
+
     from .office import MemberRequest, OfficeRefused, add_member
 
     try:
@@ -206,7 +208,8 @@ def _add_member(session: Session, args: argparse.Namespace) -> int:
         )
         member_id = add_member(session, request)
     except (OfficeRefused, ValidationError) as refused:
-        print(f"hms-central: {refused}; nothing was changed.", file=sys.stderr)
+        why = problem(refused) if isinstance(refused, ValidationError) else str(refused)
+        print(f"hms-central: {why}; nothing was changed.", file=sys.stderr)
         return 2
     print(member_id)
     return 0

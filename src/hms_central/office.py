@@ -128,6 +128,7 @@ def verification(session: Session, serial: str, code: str) -> dict | None:
 def add_office_routes(
     app: FastAPI,
     factory: sessionmaker[Session],
+    reader: sessionmaker[Session],
     problem_statuses: Callable[..., dict],
     office_token: str | None,
 ) -> None:
@@ -165,7 +166,7 @@ def add_office_routes(
 
     @app.get("/verify/{serial}", response_class=HTMLResponse, responses={404: {}})
     def verify(serial: str, code: str = "") -> HTMLResponse:
-        with factory() as session:
+        with reader() as session:
             found = verification(session, serial[:40], code[:20])
         if found is None:
             body = "<h1>Not a certificate we issued</h1><p>Check the serial and code.</p>"

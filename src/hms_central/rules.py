@@ -208,10 +208,17 @@ def authorise(session: Session, scope: Scope, op: Op, current: Row | None) -> tu
 def apply_batch(session: Session, scope: Scope, device_id: str, ops: list[Op]) -> list[OpOutcome]:
     """Apply a batch in the caller's transaction, with its rows and op ids looked up once."""
     keys = {(op.entity, op.entity_id) for op in ops}
+    pointers = {  # what ops point at, looked up once for the whole batch
+        "lesson_id": "lesson",
+        "rehearsal_id": "rehearsal",
+        "code": "attendance_code",
+        "level_id": "framework_level",
+    }
     keys |= {
-        ("lesson", op.fields["lesson_id"])
+        (entity, op.fields[field])
         for op in ops
-        if op.entity == "attendance_mark" and isinstance(op.fields.get("lesson_id"), str)
+        for field, entity in pointers.items()
+        if isinstance(op.fields.get(field), str)
     }
     prefetch_rows(session, keys)
     done = {

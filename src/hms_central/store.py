@@ -6,6 +6,7 @@ import os
 import secrets
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -199,11 +200,14 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front (no upgrade deadlocks); readers never wait
+            # for writers (WAL) and never block them.
+            reading = conn.get_execution_options().get(READING, False)
+            conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
     else:
         # PostgreSQL (production): READ COMMITTED; writers serialise on the counter row.
         engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     with Session(engine) as session, session.begin():
         if session.get(Meta, "epoch") is None:
             session.add_all(
@@ -212,8 +216,31 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring central's schema to this version's head with Alembic (SQLite and PostgreSQL)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+READING = "hms_reading"
+
+
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reading_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read (pull, health, tokens): on SQLite they take no write lock."""
+    return sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
 
 
 def epoch(session: Session) -> str:
@@ -232,10 +259,13 @@ def lock_writes(session: Session) -> None:
     IMMEDIATE does the same), so sequence numbers are unique and commit in order, and an
     incremental reader can never pass a number that a slower transaction commits later."""
     session.get(Meta, "seq", with_for_update=True)
+    session.info["writes_locked"] = True
 
 
 def next_seq(session: Session) -> int:
-    meta = session.get(Meta, "seq", with_for_update=True)
+    # Once the row is locked, the identity map has it: no query per row.
+    locked = session.info.get("writes_locked", False)
+    meta = session.get(Meta, "seq", with_for_update=not locked)
     value = int(meta.value) + 1  # type: ignore[union-attr]
     meta.value = str(value)  # type: ignore[union-attr]
     return value

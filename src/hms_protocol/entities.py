@@ -359,5 +359,9 @@ def problem(err: Exception) -> str:
     parts = []
     for e in errors(include_input=False, include_url=False)[:3]:
         where = ".".join(str(p) for p in e["loc"]) or "row"
-        parts.append(f"{where}: {e['msg']}")
+        message = e["msg"]
+        if e["type"] == "string_pattern_mismatch":
+            uuid_like = "[0-9a-f]{8}" in str(e.get("ctx", {}).get("pattern", ""))
+            message = "not a UUID" if uuid_like else "not in the expected form"
+        parts.append(f"{where}: {message}")
     return "; ".join(parts)

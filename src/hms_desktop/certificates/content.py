@@ -47,6 +47,13 @@ class CertificateContent:
     tutor_name: str
     serial: str
     verification_code: str
+    # Central's public page for this certificate, which the QR opens; without one (a laptop never
+    # signed in) the QR holds the serial and code for the office to check by hand.
+    verify_url: str = ""
+
+    @property
+    def qr_text(self) -> str:
+        return self.verify_url or f"HMS-CERT {self.serial} {self.verification_code}"
 
 
 class BadCertificate(HmsError):

@@ -187,7 +187,7 @@ def draw_certificate(canvas: Canvas, item: CertificateContent, forms: set[str]) 
         draw_centred(canvas, shape_line(label, 12), x, FOOT + 18)
     draw_qr(
         canvas,
-        f"HMS-CERT {item.serial} {item.verification_code}",
+        item.qr_text,
         width / 2 - QR_SIZE / 2,
         FOOT - 8,
     )

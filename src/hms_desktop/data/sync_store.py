@@ -231,50 +231,78 @@ def set_aside(
 def apply_page(
     session: Session, changes: list[Any], unsent: set[tuple[str, str]]
 ) -> tuple[int, int, int]:
-    """Apply a pulled page row by row inside the caller's transaction: each row is checked
-    against its entity's schema and applied in a savepoint; a row that cannot be applied is
-    set aside with its reason and the rest go on. Returns (applied, skipped, set aside)."""
-    applied = skipped = aside = 0
-    placed: dict[tuple[str, str], Any] = {}
+    """Apply a pulled page inside the caller's transaction: each row is checked against its
+    entity's schema; a row that fails, or that the store refuses, is set aside with its reason
+    and the rest go on. The page is tried whole in one savepoint first, and row by row (a
+    savepoint each) only when that fails. Returns (applied, skipped, set aside)."""
+    waiting_aside = {(r.entity, r.entity_id) for r in set_aside_rows(session)}
+    skipped = aside = 0
+    ready: list[tuple[Any, dict]] = []
     for change in changes:
         spec = ENTITIES.get(change.entity)
         if spec is None or change.entity not in ENTITY_MODELS:
             skipped += 1
             continue
         fields = change.fields
-        try:
-            if not change.deleted:
-                known = {k: v for k, v in fields.items() if k in spec.schema.model_fields}
-                fields = spec.validate(known)
-            with session.begin_nested():
-                done = apply_change(
+        if not change.deleted:
+            try:
+                fields = spec.validate(
+                    {k: v for k, v in fields.items() if k in spec.schema.model_fields}
+                )
+            except (ValidationError, ValueError, TypeError) as err:
+                why = problem(err) if isinstance(err, ValidationError) else "it is not valid"
+                set_aside(session, change.entity, change.entity_id, change.version, fields, why)
+                aside += 1
+                continue
+        ready.append((change, fields))
+    try:
+        with session.begin_nested():
+            outcomes: list[bool | None] = [_apply(session, c, f, unsent) for c, f in ready]
+            session.flush()
+    except (ValueError, TypeError, SQLAlchemyError):
+        outcomes = []
+        for change, fields in ready:
+            try:
+                with session.begin_nested():
+                    outcomes.append(_apply(session, change, fields, unsent))
+                    session.flush()
+            except (ValueError, TypeError, SQLAlchemyError):
+                set_aside(
                     session,
                     change.entity,
                     change.entity_id,
                     change.version,
-                    change.deleted,
                     fields,
-                    unsent,
+                    "it could not be stored",
                 )
-                session.flush()
-        except (ValidationError, ValueError, TypeError, SQLAlchemyError) as err:
-            reason = problem(err) if isinstance(err, ValidationError) else "it could not be stored"
-            set_aside(session, change.entity, change.entity_id, change.version, fields, reason)
-            aside += 1
+                aside += 1
+                outcomes.append(None)
+    applied = 0
+    placed: dict[tuple[str, str], Any] = {}
+    for (change, _fields), done in zip(ready, outcomes, strict=True):
+        if done is None:
             continue
-        if done:
-            applied += 1
-            placed[(change.entity, change.entity_id)] = change
+        if not done:
+            skipped += 1
+            continue
+        applied += 1
+        key = (change.entity, change.entity_id)
+        placed[key] = change
+        if key in waiting_aside:  # central has sent a version this laptop could use
             session.execute(
                 delete(PulledSetAside).where(
                     PulledSetAside.entity == change.entity,
                     PulledSetAside.entity_id == change.entity_id,
                 )
             )
-        else:
-            skipped += 1
     orphans = _set_aside_orphans(session, placed)
     return applied - orphans, skipped, aside + orphans
+
+
+def _apply(session: Session, change: Any, fields: dict, unsent: set[tuple[str, str]]) -> bool:
+    return apply_change(
+        session, change.entity, change.entity_id, change.version, change.deleted, fields, unsent
+    )
 
 
 def _set_aside_orphans(session: Session, placed: dict[tuple[str, str], Any]) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ from hms_desktop.data.models import (
 from hms_desktop.domain.errors import HmsError, NotFound
 from hms_desktop.domain.names import display_name, sort_key
 
-from .profile import current_tutor
+from .profile import SettingKey, current_tutor, get_setting
 from .schedule import enrolled_on
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
@@ -195,6 +196,7 @@ def print_certificates(
         raise HmsError("No pupil in the selection can have this certificate; nothing printed.")
     with db.reading() as session:
         tutor = current_tutor(session)
+        server = get_setting(session, SettingKey.SERVER)
     tutor_name = tutor.name if tutor else ""
     records = [
         Certificate(
@@ -220,6 +222,7 @@ def print_certificates(
             tutor_name,
             r.serial,
             r.verification_code,
+            verify_url(server, r.serial, r.verification_code),
         )
         for p, r in zip(plan.ready, records, strict=True)
     ]
@@ -232,9 +235,17 @@ def print_certificates(
     return [r.id for r in records]
 
 
+def verify_url(server: str | None, serial: str, code: str) -> str:
+    """Central's public verification page for a certificate (what its QR opens)."""
+    if not server:
+        return ""
+    return f"{server.rstrip('/')}/verify/{quote(serial, safe='')}?code={quote(code, safe='')}"
+
+
 def reprint(db: Database, certificate_ids: list[str], out: Path | str) -> Path:
     """Draw stored certificates again, exactly as issued."""
     with db.reading() as session:
+        server = get_setting(session, SettingKey.SERVER)
         rows = session.execute(
             select(Certificate, Pupil, Tutor.name)
             .join(Pupil, Pupil.id == Certificate.pupil_id)
@@ -261,6 +272,7 @@ def reprint(db: Database, certificate_ids: list[str], out: Path | str) -> Path:
                 tutor_name or "",
                 cert.serial,
                 cert.verification_code,
+                verify_url(server, cert.serial, cert.verification_code),
             )
         )
     return render_batch(contents, out)

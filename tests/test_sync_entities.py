@@ -1,0 +1,24 @@
+"""The synced entities are declared once (hms_protocol) and the laptop's store agrees with them."""
+
+from hms_desktop.data.outbox import OutboxState
+from hms_desktop.data.sync_store import ENTITY_MODELS
+from hms_protocol import ENTITIES, PUSHED_ENTITIES
+
+LOCAL_ONLY = {"server_version", "updated_at"}
+CENTRAL_ONLY = {"cover"}  # the laptop learns of cover and resends its marks; it keeps no table
+
+
+def test_every_synced_entity_has_one_schema_matching_the_laptops_table():
+    assert set(ENTITY_MODELS) == set(ENTITIES) - CENTRAL_ONLY
+    for name, model in ENTITY_MODELS.items():
+        columns = {c.key for c in model.__table__.columns} - LOCAL_ONLY
+        assert set(ENTITIES[name].schema.model_fields) == columns, name
+
+
+def test_the_laptop_pushes_exactly_the_entities_it_writes():
+    writes = {n for n, m in ENTITY_MODELS.items() if hasattr(m, "__sync_entity__")}
+    assert writes == set(PUSHED_ENTITIES)
+
+
+def test_outbox_states_are_named_once():
+    assert {s.value for s in OutboxState} >= {"pending", "batched", "applied", "rejected"}
