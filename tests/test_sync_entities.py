@@ -4,7 +4,8 @@ from hms_desktop.data.outbox import OutboxState
 from hms_desktop.data.sync_store import ENTITY_MODELS
 from hms_protocol import ENTITIES, PUSHED_ENTITIES
 
-LOCAL_ONLY = {"server_version", "updated_at"}
+# Bookkeeping of the local copy, and pupil.search_key (derived on the laptop for searching).
+LOCAL_ONLY = {"server_version", "updated_at", "search_key"}
 CENTRAL_ONLY = {"cover"}  # the laptop learns of cover and resends its marks; it keeps no table
 
 
