@@ -599,3 +599,14 @@ def test_finding_a_group_moves_with_arrows_and_opens_on_its_own_day(qtbot, windo
     assert window.register_view.register.group_id == group.group_id
     assert window.today.day.weekday() == group.weekday
     assert window.today.day <= MONDAY + timedelta(days=4)
+
+
+def test_on_start_the_register_has_the_keyboard_once_the_window_is_active(qtbot, db):
+    win = MainWindow(db, DataEvents(), day=MONDAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    win.start_in_register()  # as the app does, before the window manager has activated it
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.register_view.table)
+    qtbot.keyClicks(win.register_view.table, "P")
+    assert open_register(db, *win.register_view.backend.key).rows[0].code == "P"

@@ -154,6 +154,10 @@ def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[st
         if ensemble not in scope.ensembles:
             raise Refused("this ensemble is not one you lead")
         return "ensemble", ensemble
+    if entity == "audit_entry":
+        if f.get("tutor_id") != scope.tutor_id:
+            raise Refused("an audit entry is sent only by the tutor who made the change")
+        return "office", None  # for the office; never pulled back by laptops
     raise Refused(f"{entity} is kept by the music service office and cannot be changed here")
 
 
@@ -187,6 +191,8 @@ def authorise(session: Session, scope: Scope, op: Op, current: Row | None) -> tu
     spec = ENTITIES.get(op.entity)
     if spec is None or not spec.pushed:
         raise Refused(f"{op.entity[:40]} is kept by the music service office")
+    if op.entity == "audit_entry" and (op.op == "delete" or current is not None):
+        raise Refused("the audit trail is append-only: an entry is never changed or removed")
     if current is not None:
         place = _row_place(session, scope, op.entity, current.fields)
         moved = op.fields.get("pupil_id") != current.fields.get("pupil_id")

@@ -309,6 +309,29 @@ class CertificateFields(Pushed):
     verification_code: Annotated[str, StringConstraints(max_length=20)]
 
 
+def _bounded_changes(value: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    if len(json.dumps(value, default=str)) > 64_000:
+        raise ValueError("too large for one audit entry")
+    return value
+
+
+class AuditEntryFields(Pushed):
+    """One entry of a laptop's audit trail: who changed or viewed what, when, before/after.
+    Append-only on central, kept for the office; never pulled back by laptops."""
+
+    id: Uuid
+    at: Moment
+    tutor_id: Uuid | None = None
+    action: Literal["create", "change", "delete", "view", "purge"]
+    entity: Annotated[str, StringConstraints(max_length=40)]
+    entity_id: Annotated[str, StringConstraints(max_length=40)]
+    pupil_id: Uuid | None = None
+    lesson_id: Uuid | None = None
+    changes: Annotated[dict[str, Any], AfterValidator(_bounded_changes)]
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -345,6 +368,7 @@ _DECLARED = (
     Entity("rehearsal_mark", RehearsalMarkFields, pushed=True),
     Entity("performance", PerformanceFields, pushed=True),
     Entity("certificate", CertificateFields, pushed=True),
+    Entity("audit_entry", AuditEntryFields, pushed=True),
 )
 ENTITIES: dict[str, Entity] = {e.name: e for e in _DECLARED}
 PUSHED_ENTITIES = tuple(e.name for e in _DECLARED if e.pushed)

@@ -8,9 +8,14 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hms_desktop.domain.ids import new_id
+from hms_desktop.domain.types import OutboxOp
+
 from .clock import utcnow
-from .models import AuditEntry, Setting, Syncable
-from .outbox import FROM_SERVER, _wire_value
+from .models import AuditEntry, OutboxEntry, Setting, Syncable
+from .outbox import FROM_SERVER, OutboxState, _wire_value
+
+AUDIT_ENTITY = "audit_entry"  # pushed to central, never pulled back
 
 TUTOR_SETTING = "tutor_id"  # the same key as services.profile.TUTOR_ID
 _SKIP = {"server_version", "updated_at", "id"}
@@ -66,6 +71,7 @@ def entry(
     at: datetime | None = None,
 ) -> AuditEntry:
     row = AuditEntry(
+        uid=new_id(),
         at=at or utcnow(),
         tutor_id=_who(session),
         action=action,
@@ -76,7 +82,32 @@ def entry(
         changes=changes,
     )
     session.add(row)
+    session.add(_to_central(row))
     return row
+
+
+def _to_central(row: AuditEntry) -> OutboxEntry:
+    """The entry queued for central in the same transaction: the trail goes with the changes."""
+    return OutboxEntry(
+        op_id=new_id(),
+        entity=AUDIT_ENTITY,
+        entity_id=row.uid,
+        op=OutboxOp.UPSERT.value,
+        base_version=None,
+        fields={
+            "id": row.uid,
+            "at": _wire_value(row.at),
+            "tutor_id": row.tutor_id,
+            "action": row.action,
+            "entity": row.entity,
+            "entity_id": row.entity_id,
+            "pupil_id": row.pupil_id,
+            "lesson_id": row.lesson_id,
+            "changes": row.changes,
+        },
+        client_ts=row.at,
+        state=OutboxState.PENDING.value,
+    )
 
 
 def _capture(session: Session, _flush_context: Any, _instances: Any) -> None:

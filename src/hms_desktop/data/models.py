@@ -379,6 +379,8 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entry"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The entry's id on the wire: each entry is also queued for central (append-only there).
+    uid: Mapped[str | None] = mapped_column(String(36), unique=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     tutor_id: Mapped[str | None] = mapped_column(Id)
     action: Mapped[str] = mapped_column(String(10))  # create | change | delete | view | purge

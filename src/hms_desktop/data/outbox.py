@@ -100,10 +100,13 @@ def install_change_capture(factory: sessionmaker[Session]) -> None:
 
 
 def pending_count(session: Session) -> int:
-    """Changes made on this laptop that central has not yet acknowledged."""
+    """Changes made on this laptop that central has not yet acknowledged (the audit trail's
+    own entries, which travel with them, are not counted)."""
     return (
         session.scalar(
-            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state.in_(WAITING))
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.state.in_(WAITING), OutboxEntry.entity != "audit_entry")
         )
         or 0
     )

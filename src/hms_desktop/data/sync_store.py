@@ -15,6 +15,7 @@ from hms_protocol import ENTITIES
 from hms_protocol.entities import problem
 
 from . import models
+from .audit import AUDIT_ENTITY
 from .clock import utcnow
 from .models import OutboxEntry, PulledSetAside, Setting, Syncable
 from .outbox import ACKNOWLEDGED, FROM_SERVER, NEEDS_ATTENTION, WAITING, OutboxState
@@ -130,9 +131,13 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
         )
 
 
-def counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state))
-    return dict(rows.all())  # type: ignore[arg-type]
+def counts(session: Session, with_trail: bool = True) -> dict[str, int]:
+    """Outbox entries by state; ``with_trail=False`` leaves out the audit trail's entries,
+    which ride along with the tutor's changes but are not changes a tutor made."""
+    query = select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
+    if not with_trail:
+        query = query.where(OutboxEntry.entity != AUDIT_ENTITY)
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
 
 
 def python_value(column: Any, value: Any) -> Any:

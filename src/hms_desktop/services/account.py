@@ -85,7 +85,10 @@ def waiting_in_words(db: Database) -> str:
         by_entity = dict(
             session.execute(
                 select(OutboxEntry.entity, func.count(func.distinct(OutboxEntry.entity_id)))
-                .where(waiting, OutboxEntry.entity.not_in(("attendance_mark", "lesson")))
+                .where(
+                    waiting,
+                    OutboxEntry.entity.not_in(("attendance_mark", "lesson", "audit_entry")),
+                )
                 .group_by(OutboxEntry.entity)
             ).all()
         )

@@ -108,7 +108,7 @@ def sync_now(db: Database, client: CentralClient, **engine_options) -> SyncRepor
 
 def sync_status(db: Database) -> SyncStatus:
     with db.reading() as session:
-        states = counts(session)
+        states = counts(session, with_trail=False)
         last = get(session, LAST_SYNC)
         server = get(session, SERVER)
         aside = len(set_aside_rows(session))
@@ -207,8 +207,10 @@ def resolve(db: Database, op_id: str, keep: str) -> None:
         entry = session.scalar(select(OutboxEntry).where(OutboxEntry.op_id == op_id))
         if entry is None or entry.state not in NEEDS_ATTENTION:
             raise NotFound("That item has already been settled.")
-        model = ENTITY_MODELS[entry.entity]
-        row = session.get(model, entry.entity_id)
+        model = ENTITY_MODELS.get(entry.entity)
+        row = session.get(model, entry.entity_id) if model is not None else None
+        if model is None and keep != "dismiss":  # an audit entry: only ever dismissed
+            raise HmsError("This can only be dismissed.")
         if keep == "theirs" and entry.state == OutboxState.CONFLICT and entry.result_fields:
             session.info[FROM_SERVER] = True  # central's version: no outbox entry
             for name, value in entry.result_fields.items():

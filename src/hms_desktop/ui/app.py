@@ -111,7 +111,7 @@ def run_app(path: Path, create: bool, day: date | None = None, demo: bool = Fals
     report_unexpected_errors(window)
     window.show()
     window.activateWindow()
-    window.today.focus_start()
+    window.start_in_register()
     window.sync.start()
     from hms_desktop.services.purge import prune_sent_changes
     from hms_desktop.services.unlock import idle_lock_minutes
@@ -129,8 +129,13 @@ def run_app(path: Path, create: bool, day: date | None = None, demo: bool = Fals
         # bench/: report when the window is on screen, measured from the process's start.
         started = float(os.environ["HMS_STARTUP_PROBE"])
 
-        def report() -> None:
+        def report(tries: int = 0) -> None:
+            # The start-up is over when the register has the keyboard (the window is active).
             focused = QApplication.focusWidget()
+            settled = focused is not None and focused.objectName() == "registerTable"
+            if not settled and tries < 200:
+                QTimer.singleShot(10, lambda: report(tries + 1))
+                return
             name = focused.objectName() if focused is not None else "none"
             print(f"startup_s={time.time() - started:.3f} focus={name}", flush=True)
             print(f"pin_to_window_s={time.time() - asked_at:.3f} focus={name}", flush=True)

@@ -4,7 +4,7 @@ bar saying what sync is doing. Each page gets one small context, never the windo
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -316,6 +316,22 @@ class MainWindow(QMainWindow):
                 room.x() + (room.width() - width) // 2,
                 room.y() + (room.height() - height - 30) // 2,
             )
+
+    def start_in_register(self) -> None:
+        """On start: the register has the keyboard once the window is active (activation is
+        asynchronous, and Qt would otherwise give the first focusable widget the focus)."""
+        self._focus_register_when_active = True
+        self.today.focus_start()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and getattr(self, "_focus_register_when_active", False)
+        ):
+            self._focus_register_when_active = False
+            QTimer.singleShot(0, self.today.focus_start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.register_view.save_note()

@@ -246,8 +246,10 @@ class TodayPage(QWidget):
         if self.right.currentWidget() is self.register_view:
             self.register_view.table.selectRow(self.register_view.first_unmarked())
             self.register_view.table.setFocus()
-        else:
+        elif self.left.currentWidget() is self.timetable:
             self.timetable.setFocus()
+        else:  # a day without lessons: the date, to move to another day
+            self.date_edit.setFocus()
 
     def cycle_focus(self, step: int) -> None:
         stops = [self.timetable, self.register_view.table, self.register_view.note]
