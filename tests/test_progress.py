@@ -290,7 +290,11 @@ def test_recorded_progress_goes_through_the_outbox(db):
     write_note(db, pupil, "A good term.")
     set_target(db, pupil, "Learn the Bronze pieces by heart", PAST)
     with db.reading() as s:
-        entities = [e for (e,) in s.execute(select(OutboxEntry.entity).order_by(OutboxEntry.seq))]
+        entities = [
+            e
+            for (e,) in s.execute(select(OutboxEntry.entity).order_by(OutboxEntry.seq))
+            if e != "audit_entry"  # the trail of each change travels too
+        ]
         assert s.get(Assessment, aid).assessed_by_id == get_setting(s, TUTOR_ID)
     assert entities[-3:] == ["assessment", "progress_note", "target"]
 
