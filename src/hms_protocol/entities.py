@@ -181,6 +181,8 @@ class EnsembleFields(Fields):
     weekday: Annotated[int, Field(ge=0, le=6)] | None = None
     start_time: time | None = None
     length_minutes: Annotated[int, Field(gt=0, le=600)] | None = None
+    season_start: Day | None = None
+    season_end: Day | None = None
 
 
 class EnsembleSectionFields(Fields):

@@ -180,6 +180,9 @@ class Ensemble(Base):
     weekday: Mapped[int | None] = mapped_column(Integer)
     start_time: Mapped[time | None] = mapped_column(Time)
     length_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The season (school year) its rehearsals fall in; None: not set by the office.
+    season_start: Mapped[date | None] = mapped_column(Date)
+    season_end: Mapped[date | None] = mapped_column(Date)
 
 
 class EnsembleSection(Base):
