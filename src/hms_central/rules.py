@@ -283,6 +283,8 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
             version=current.version,
             reason="assessments and progress notes are never edited: add a new one",
         )
+    if op.entity == "ensemble_member" and op.op == "upsert" and _seat_taken(session, op):
+        return _seat_conflict(session, device_id, op, current, row_scope, scope_id)
     stale = (
         current is not None
         and current.version != (op.base_version or 0)
@@ -327,3 +329,71 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
         deleted=deleted,
     )
     return OpOutcome(op_id=op.op_id, result="applied", version=row.version)
+
+
+SEAT_TAKEN = (
+    "another laptop moved someone into that seat first; your move was kept for review, not applied"
+)
+
+
+def _seat_taken(session: Session, op: Op) -> bool:
+    """Whether another current member of the ensemble already holds the seat this op puts its
+    member in (as central holds the rows now, including earlier ops of this batch)."""
+    f = op.fields
+    if f.get("seat") is None or f.get("left_on") or f.get("deleted_at"):
+        return False
+    ensemble = f.get("ensemble_id")
+    rows = list(
+        session.scalars(
+            select(Row).where(Row.entity == "ensemble_member", Row.scope_id == ensemble)
+        )
+    )
+    rows += [
+        r
+        for (entity, _id), r in session.info.get("added_rows", {}).items()
+        if entity == "ensemble_member" and r.scope_id == ensemble and r not in rows
+    ]
+    return any(
+        r.id != op.entity_id
+        and not r.deleted
+        and not r.fields.get("left_on")
+        and not r.fields.get("deleted_at")
+        and r.fields.get("section_id") == f.get("section_id")
+        and r.fields.get("seat") == f.get("seat")
+        for r in rows
+    )
+
+
+def _seat_conflict(session, device_id, op: Op, current, row_scope, scope_id) -> OpOutcome:
+    """Server order settles a seat: the first move to arrive keeps it. The later one is not
+    applied; a new member still joins, without a seat. The laptop is told what central kept."""
+    if current is None:
+        kept = put_row(
+            session,
+            op.entity,
+            op.entity_id,
+            {**op.fields, "seat": None},
+            row_scope,
+            scope_id,
+            device_id=device_id,
+        )
+    else:
+        kept = current
+    session.add(
+        Conflict(
+            op_id=op.op_id,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            device_id=device_id,
+            theirs=dict(op.fields),
+            kept=dict(kept.fields),
+            at=now(),
+        )
+    )
+    return OpOutcome(
+        op_id=op.op_id,
+        result="conflict",
+        version=kept.version,
+        reason=SEAT_TAKEN,
+        current=dict(kept.fields),
+    )

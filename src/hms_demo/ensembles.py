@@ -45,7 +45,12 @@ ENSEMBLES = (
         2,
         "16:15",
         75,
-        [("Soprano", "Voice", 12), ("Alto", "Voice", 10), ("Tenor", "Voice", 6), ("Bass", "Voice", 6)],
+        [
+            ("Soprano", "Voice", 12),
+            ("Alto", "Voice", 10),
+            ("Tenor", "Voice", 6),
+            ("Bass", "Voice", 6),
+        ],
     ),
     (
         "Hackney Schools Wind Band",
@@ -124,9 +129,9 @@ def add_ensembles(world, me: str, tutors: list[dict], taught: set[str]) -> None:
     stamp = datetime.combine(world.today - timedelta(days=7), time(18, 0))
     active = [p for p in world.pupils if p["status"] == "active"]
     older = [p for p in active if (p["year_group"] or 0) >= 5]
-    mine = [p for p in active if p["id"] in taught] + [
-        p for p in older if p["id"] not in taught
-    ][: len(world.pupils) // 10]
+    mine = [p for p in active if p["id"] in taught] + [p for p in older if p["id"] not in taught][
+        : len(world.pupils) // 10
+    ]
     for name, kind, level, leader, venue, weekday, at, minutes, sections in ENSEMBLES:
         ensemble = {
             "id": world.uid(),

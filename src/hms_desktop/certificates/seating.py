@@ -74,7 +74,9 @@ def publish(out: Path | str, title: str, draw: Callable[[Canvas], None]) -> Path
     try:
         fd, tmp = tempfile.mkstemp(prefix=".printout-", suffix=".pdf", dir=out.parent)
     except OSError as err:
-        raise PrintProblem(f"Can't save in {out.parent}: {err.strerror}. Nothing was saved.") from err
+        raise PrintProblem(
+            f"Can't save in {out.parent}: {err.strerror}. Nothing was saved."
+        ) from err
     os.close(fd)
     try:
         canvas = Canvas(tmp, pagesize=PAGE, invariant=1)
@@ -110,7 +112,9 @@ def _is_string(section: Section) -> bool:
     return section.name.casefold().startswith(STRINGS)
 
 
-def _arc_slots(cx: float, cy: float, w: float, h: float, rings: int) -> list[tuple[int, float, float, float]]:
+def _arc_slots(
+    cx: float, cy: float, w: float, h: float, rings: int
+) -> list[tuple[int, float, float, float]]:
     """Seat places on arcs round the conductor, ring by ring from the front: walking each arc
     from the conductor's left to right, a place is taken wherever a box fits without touching
     any other. (ring, angle, x, y) for each."""
@@ -224,7 +228,9 @@ def draw_plan(canvas: Canvas, plan: Plan) -> None:
     canvas.setFillColor(HexColor("#ffffff"))
     canvas.circle(width / 2, 42, 14, stroke=1, fill=1)
     canvas.setFillColor(GREY)
-    draw_centred(canvas, shape_line("Conductor" if plan.kind != "choir" else "Director", 7), width / 2, 22)
+    draw_centred(
+        canvas, shape_line("Conductor" if plan.kind != "choir" else "Director", 7), width / 2, 22
+    )
     for box in boxes:
         canvas.setFillColor(_colour(box.section))
         canvas.setStrokeColor(HexColor("#8a8a8a"))

@@ -390,4 +390,3 @@ def rehearsals_on(db: Database, day: date) -> list[TimetableEntry]:
                 )
             )
         return entries
-

@@ -176,7 +176,11 @@ def roster_in(session: Session, ensemble_id: str) -> Roster:
         )
     place = {sid: n for n, sid in enumerate(order)}
     made.sort(
-        key=lambda r: (place.get(r.section_id or "", len(place)), r.seat or 10_000, sort_key(r.name))
+        key=lambda r: (
+            place.get(r.section_id or "", len(place)),
+            r.seat or 10_000,
+            sort_key(r.name),
+        )
     )
     live = tuple(r for r in made if r.left_on is None)
     former = tuple(sorted((r for r in made if r.left_on), key=lambda r: r.left_on or date.min))
@@ -263,16 +267,18 @@ def _seated(members: list[EnsembleMember], section_id: str, but: str | None) -> 
 def _settle(session: Session, wanted: dict[str, MemberState]) -> None:
     """Write the wanted states: first every member who changes seat leaves it, then each takes
     their new one — so no moment (locally, in the outbox, on central) has two in one seat."""
-    members = {m.id: m for m in session.scalars(
-        select(EnsembleMember).where(EnsembleMember.id.in_(list(wanted)))
-    )}
+    members = {
+        m.id: m
+        for m in session.scalars(select(EnsembleMember).where(EnsembleMember.id.in_(list(wanted))))
+    }
     changing = [
         mid for mid, state in wanted.items() if mid in members and _state(members[mid]) != state
     ]
     moving = [
         mid
         for mid in changing
-        if (members[mid].section_id, members[mid].seat) != (wanted[mid].section_id, wanted[mid].seat)
+        if (members[mid].section_id, members[mid].seat)
+        != (wanted[mid].section_id, wanted[mid].seat)
         and members[mid].seat is not None
         and current(members[mid])
     ]
@@ -446,7 +452,9 @@ def mark_left(db: Database, member_id: str, on: date | None = None) -> RosterCha
             )
         name = pupil_name(session.get(Pupil, member.pupil_id))  # type: ignore[arg-type]
         before = {member.id: _state(member)}
-        wanted = {member.id: MemberState(member.id, member.section_id, member.seat, member.role, day)}
+        wanted = {
+            member.id: MemberState(member.id, member.section_id, member.seat, member.role, day)
+        }
         return _change(session, member.ensemble_id, before, wanted, f"{name} has left.")
 
 
@@ -455,9 +463,7 @@ def restore_members(db: Database, ensemble_id: str, states: tuple[MemberState, .
     with db.transaction() as session:
         wanted = {state.member_id: state for state in states}
         ids = [s.member_id for s in states]
-        vacating = {
-            mid: s for mid, s in wanted.items() if s.left_on is not None or s.seat is None
-        }
+        vacating = {mid: s for mid, s in wanted.items() if s.left_on is not None or s.seat is None}
         _settle(session, vacating)  # members leaving first, so their seats are free
         occupied = {
             (m.section_id, m.seat): m.id

@@ -11,6 +11,7 @@ class ChangeKind(StrEnum):
     ATTENDANCE = "attendance"  # one or more marks of a lesson
     LESSON = "lesson"  # a lesson's status or note
     CERTIFICATE = "certificate"
+    ROSTER = "roster"  # an ensemble's members, sections or seats
     SYNC = "sync"  # a sync finished: anything pulled may have changed
     ACCOUNT = "account"  # signed in or out
 

@@ -26,7 +26,9 @@ from ..common.table_model import Index, RowsTableModel
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
@@ -44,7 +46,9 @@ def _sections(sections: tuple[SectionInfo, ...], chosen: str | None) -> QComboBo
 class MoveDialog(QDialog):
     """Where to: section, seat, and what happens to whoever sits there."""
 
-    def __init__(self, row: RosterRow, sections: tuple[SectionInfo, ...], rule: SeatRule, parent=None):
+    def __init__(
+        self, row: RosterRow, sections: tuple[SectionInfo, ...], rule: SeatRule, parent=None
+    ):
         super().__init__(parent)
         self.setWindowTitle(f"Move {row.name}")
         self.section = _sections(sections, row.section_id)
@@ -84,7 +88,9 @@ class PupilChoiceModel(RowsTableModel[PupilChoice]):
 class AddMemberDialog(QDialog):
     """Find a pupil by name, choose their section and seat (0: at the end)."""
 
-    def __init__(self, find, sections: tuple[SectionInfo, ...], section_id: str | None, parent=None):
+    def __init__(
+        self, find, sections: tuple[SectionInfo, ...], section_id: str | None, parent=None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Add a member")
         self._find = find
