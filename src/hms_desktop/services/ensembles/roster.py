@@ -16,6 +16,7 @@ from hms_desktop.data import clock
 from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
 from hms_desktop.data.models import (
+    Enrolment,
     Ensemble,
     EnsembleMember,
     EnsembleSection,
@@ -24,6 +25,7 @@ from hms_desktop.data.models import (
     Rehearsal,
     RehearsalMark,
     School,
+    TeachingGroup,
 )
 from hms_desktop.domain.errors import HmsError, NotFound
 from hms_desktop.domain.ids import new_id
@@ -199,9 +201,24 @@ def roster_of(db: Database, ensemble_id: str) -> Roster:
 
 
 def pupils_to_add(db: Database, ensemble_id: str, text: str, limit: int = 40) -> list[PupilChoice]:
-    """Active pupils on this laptop, not already in the ensemble, whose name matches ``text``."""
+    """Active pupils the tutor teaches or has in one of their ensembles, not already in this
+    one, whose name matches ``text``. (Other pupils join through the music service office.)"""
     words = [w.casefold() for w in text.split()][:4]
     with db.reading() as session:
+        me = get_setting(session, TUTOR_ID)
+        mine = set(
+            session.scalars(
+                select(Enrolment.pupil_id)
+                .join(TeachingGroup, TeachingGroup.id == Enrolment.group_id)
+                .where(TeachingGroup.tutor_id == me)
+            )
+        ) | set(
+            session.scalars(
+                select(EnsembleMember.pupil_id)
+                .join(Ensemble, Ensemble.id == EnsembleMember.ensemble_id)
+                .where(Ensemble.leader_id == me, EnsembleMember.deleted_at.is_(None))
+            )
+        )
         taken = {
             m.pupil_id
             for m in session.scalars(
@@ -216,7 +233,11 @@ def pupils_to_add(db: Database, ensemble_id: str, text: str, limit: int = 40) ->
             .where(Pupil.status == "active")
         ):
             name = pupil_name(pupil)
-            if pupil.id in taken or not all(w in name.casefold() for w in words):
+            if (
+                pupil.id in taken
+                or pupil.id not in mine
+                or not all(w in name.casefold() for w in words)
+            ):
                 continue
             found.append(PupilChoice(pupil.id, name, school or "", pupil.year_group))
         found.sort(key=lambda c: sort_key(c.name))
@@ -265,34 +286,55 @@ def _seated(members: list[EnsembleMember], section_id: str, but: str | None) -> 
 
 
 def _settle(session: Session, wanted: dict[str, MemberState]) -> None:
-    """Write the wanted states: first every member who changes seat leaves it, then each takes
-    their new one — so no moment (locally, in the outbox, on central) has two in one seat."""
+    """Write the wanted states one member at a time, each only once their new seat is free: a
+    shift fills the empty seat at the end of the line first; a swap (a ring of moves) first
+    lifts one member out of their seat. So no moment — here, in the outbox, on central, which
+    applies the ops in order — has two pupils in one seat, and a move into a free seat is one
+    change that central takes or refuses whole."""
     members = {
         m.id: m
         for m in session.scalars(select(EnsembleMember).where(EnsembleMember.id.in_(list(wanted))))
     }
-    changing = [
+    pending = [
         mid for mid, state in wanted.items() if mid in members and _state(members[mid]) != state
     ]
-    moving = [
-        mid
-        for mid in changing
-        if (members[mid].section_id, members[mid].seat)
-        != (wanted[mid].section_id, wanted[mid].seat)
-        and members[mid].seat is not None
-        and current(members[mid])
-    ]
-    for mid in moving:
-        members[mid].seat = None
-    session.flush()
-    for mid in changing:
-        m, state = members[mid], wanted[mid]
+    if not pending:
+        return
+    ensemble_id = members[pending[0]].ensemble_id
+    held = {
+        (m.section_id, m.seat): m.id
+        for m in _members(session, ensemble_id)
+        if current(m) and m.seat is not None
+    }
+
+    def write(m: EnsembleMember, state: MemberState) -> None:
+        held.pop((m.section_id, m.seat), None)
         gone = state.left_on == NOT_JOINED
         m.section_id, m.seat, m.role = state.section_id, None if gone else state.seat, state.role
         m.left_on = None if gone else state.left_on
         m.deleted_at = utcnow() if gone else None
-    session.flush()
-    _check_one_per_seat(session, next(iter(members.values())).ensemble_id if members else None)
+        if current(m) and m.seat is not None:
+            held[(m.section_id, m.seat)] = m.id
+        session.flush()
+
+    while pending:
+        ready = next(
+            (
+                mid
+                for mid in pending
+                if wanted[mid].seat is None
+                or wanted[mid].left_on is not None
+                or held.get((wanted[mid].section_id, wanted[mid].seat)) in (None, mid)
+            ),
+            None,
+        )
+        if ready is None:  # a ring of moves: lift the first member out of their seat
+            m = members[pending[0]]
+            write(m, MemberState(m.id, m.section_id, None, m.role, m.left_on))
+            continue
+        write(members[ready], wanted[ready])
+        pending.remove(ready)
+    _check_one_per_seat(session, ensemble_id)
 
 
 def _check_one_per_seat(session: Session, ensemble_id: str | None) -> None:
