@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from hms_desktop.data.models import OutboxEntry, Pupil
 from hms_desktop.domain.errors import HmsError, UnknownCode
 from hms_desktop.services import ensembles
-from hms_desktop.services.ensembles import SeatRule
+from hms_desktop.services.ensembles import SeatRule, printouts
 
 from .conftest import MONDAY
 
@@ -251,3 +251,53 @@ def test_a_member_moved_keeps_their_rehearsal_history(db):
     change = ensembles.move_member(db, member.member_id, member.section_id, 4, SeatRule.SWAP)
     moved = change.roster.row(member.member_id)
     assert (moved.attended, moved.taken) == (member.attended, member.taken)
+
+
+# --- printouts -----------------------------------------------------------------------------
+
+
+def test_the_roster_and_the_paper_register_print_every_member_by_section(db, tmp_path):
+    from .test_ensembles_ui import extracted, nfc
+
+    roster = orchestra(db)
+    eid = roster.ensemble.ensemble_id
+    listed = printouts.roster_pdf(db, eid, tmp_path / "roster.pdf")
+    paper = printouts.paper_register_pdf(db, eid, SATURDAY, tmp_path / "register.pdf")
+    for pdf in (listed, paper):
+        flat = " ".join(extracted(pdf, "-raw").split()) + " " + " ".join(extracted(pdf).split())
+        assert not [r.name for r in roster.rows if nfc(r.name) not in flat]
+        assert "Violin 1" in flat and "Percussion" in flat
+    assert all(nfc(r.school) in extracted(listed) for r in roster.rows)
+    assert "Saturday 21 November 2026" in extracted(paper)
+    with pytest.raises(HmsError, match="season"):
+        printouts.paper_register_pdf(
+            db, eid, roster.ensemble.season_end + timedelta(days=1), tmp_path / "late.pdf"
+        )
+    assert not (tmp_path / "late.pdf").exists()
+
+
+# --- performances ---------------------------------------------------------------------------
+
+
+def test_a_performance_takes_the_roster_and_who_performed_can_be_adjusted(db):
+    roster = orchestra(db)
+    eid = roster.ensemble.ensemble_id
+    before = outbox_size(db)
+    with pytest.raises(HmsError, match="title"):
+        ensembles.add_performance(db, eid, "  ", MONDAY)
+    assert outbox_size(db) == before
+    made = ensembles.add_performance(db, eid, "Winter Concert", MONDAY, "Hackney Empire")
+    assert made.performers == len(roster.rows) - sum(r.joined_on > MONDAY for r in roster.rows)
+    absent = roster.rows[4]
+    assert ensembles.set_performed(db, made.performance_id, absent.pupil_id, False) is True
+    listed = {p.pupil_id: p for p in ensembles.performers_of(db, made.performance_id)}
+    assert not listed[absent.pupil_id].performed and listed[roster.rows[0].pupil_id].performed
+    (shown,) = ensembles.performances_of(db, eid)
+    assert (shown.title, shown.venue, shown.performers) == (
+        "Winter Concert",
+        "Hackney Empire",
+        made.performers - 1,
+    )
+    outsider = next(p for p in ensembles.pupils_to_add(db, eid, "") if p.pupil_id not in listed)
+    with pytest.raises(HmsError, match="Only the ensemble's members"):
+        ensembles.set_performed(db, made.performance_id, outsider.pupil_id, True)

@@ -117,6 +117,10 @@ def test_a_leaver_a_joiner_and_a_rehearsal_register_reach_central_and_the_other_
         db, strings.ensemble_id, SATURDAY, register.rows[0].pupil_id, "LE", "Orthodontist"
     )
     ensembles.mark_rest_present(db, strings.ensemble_id, SATURDAY, "delivered")
+    concert = ensembles.add_performance(db, eid, "Winter Concert", MONDAY, "Hackney Empire")
+    ensembles.set_performed(
+        db, concert.performance_id, in_section(roster, "Tuba")[0].pupil_id, False
+    )
     report = first_engine.sync()
     assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
     second_engine.sync()
@@ -127,3 +131,5 @@ def test_a_leaver_a_joiner_and_a_rehearsal_register_reach_central_and_the_other_
     taken = ensembles.open_rehearsal(second, strings.ensemble_id, SATURDAY)
     assert taken.marked == len(taken.rows) and taken.rows[0].code == "LE"
     assert taken.rows[0].comment == "Orthodontist"
+    (arrived,) = ensembles.performances_of(second, eid)
+    assert (arrived.title, arrived.performers) == ("Winter Concert", concert.performers - 1)

@@ -177,7 +177,7 @@ def test_adding_a_member_through_the_dialog_puts_them_at_the_end_of_the_section(
 def test_a_rehearsal_register_is_taken_with_the_same_keys_and_undo_as_a_lesson(qtbot, window):
     page = choose(window, "Hackney Schools String Orchestra")
     page.day.setDate(SATURDAY)
-    qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     assert page.tabs.currentIndex() == 1
     view = page.register_view
     assert view.register is not None and view.register.day == SATURDAY
@@ -236,3 +236,22 @@ def test_the_seating_plan_prints_every_member_by_name(qtbot, window, tmp_path):
     png = tmp_path / "plan"
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", str(out), str(png)], check=True)
     assert Path(f"{png}.png").stat().st_size > 10_000
+
+
+def test_a_performance_is_recorded_and_space_says_who_did_not_perform(qtbot, window, qtmodeltester):
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    assert page.tabs.currentWidget() is panel
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 1)  # a mnemonic clicks after 100 ms
+    everyone = panel.model.rowCount()
+    assert everyone == page.roster.roster.ensemble.members
+    panel.performers.setFocus()
+    panel.performers.selectRow(2)
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
+    assert not panel.model.row_at(2).performed and panel.model.row_at(1).performed
+    assert panel.list_model.row_at(0).performers == everyone - 1
+    qtmodeltester.check(panel.list_model)
+    qtmodeltester.check(panel.model)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from hms_protocol import ENTITIES, Op, OpOutcome
 from hms_protocol.entities import problem
-from hms_protocol.ids import lesson_id, mark_id, rehearsal_id, rehearsal_mark_id
+from hms_protocol.ids import lesson_id, mark_id, performer_id, rehearsal_id, rehearsal_mark_id
 
 from .store import AppliedOp, Conflict, Cover, Row, find_row, now, prefetch_rows, put_row
 
@@ -149,6 +149,14 @@ def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[st
         if (ensemble, f.get("pupil_id")) not in scope.members:
             raise Refused("this pupil is not a member of the ensemble")
         return "ensemble", ensemble
+    if entity == "performance_member":
+        performance = find_row(session, "performance", f.get("performance_id") or "")
+        ensemble = performance.fields.get("ensemble_id") if performance else None
+        if ensemble not in scope.ensembles:
+            raise Refused("this ensemble is not one you lead")
+        if (ensemble, f.get("pupil_id")) not in scope.members:
+            raise Refused("this pupil is not a member of the ensemble")
+        return "ensemble", ensemble
     if entity in ENSEMBLE_ROWS:
         ensemble = f.get("ensemble_id")
         if ensemble not in scope.ensembles:
@@ -163,6 +171,7 @@ def _check_ids(entity: str, entity_id: str, f: dict) -> None:
         "attendance_mark": lambda: mark_id(f["lesson_id"], f["pupil_id"]),
         "rehearsal": lambda: rehearsal_id(f["ensemble_id"], date.fromisoformat(f["date"])),
         "rehearsal_mark": lambda: rehearsal_mark_id(f["rehearsal_id"], f["pupil_id"]),
+        "performance_member": lambda: performer_id(f["performance_id"], f["pupil_id"]),
     }.get(entity)
     if f.get("id") != entity_id or (expected is not None and entity_id != expected()):
         raise Refused("the id does not match what it is for")

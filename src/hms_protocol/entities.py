@@ -298,6 +298,13 @@ class PerformanceFields(Pushed):
     venue: Name | None = None
 
 
+class PerformanceMemberFields(Pushed):
+    id: Uuid
+    performance_id: Uuid
+    pupil_id: Uuid
+    instrument_id: Uuid | None = None
+
+
 class CertificateFields(Pushed):
     id: Uuid
     pupil_id: Uuid
@@ -346,6 +353,7 @@ _DECLARED = (
     Entity("rehearsal", RehearsalFields, pushed=True),
     Entity("rehearsal_mark", RehearsalMarkFields, pushed=True),
     Entity("performance", PerformanceFields, pushed=True),
+    Entity("performance_member", PerformanceMemberFields, pushed=True),
     Entity("certificate", CertificateFields, pushed=True),
 )
 ENTITIES: dict[str, Entity] = {e.name: e for e in _DECLARED}

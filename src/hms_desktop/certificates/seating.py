@@ -126,8 +126,8 @@ def _arc_slots(
         ry = 95 + ring * (h + gap)
         rx = 1.75 * ry
         this: list[tuple[float, float]] = []
-        for step in range(0, 1700):
-            a = math.radians(176 - step * 0.1)
+        for step in range(0, 860):
+            a = math.radians(176 - step * 0.2)
             x, y = cx + rx * math.cos(a), cy + ry * math.sin(a)
             if not (40 + w / 2 <= x <= width - 40 - w / 2 and y <= height - 84 - h / 2):
                 continue
@@ -144,7 +144,7 @@ def _arc_slots(
 def _arcs(plan: Plan, cx: float, cy: float, w: float, h: float) -> list[Box] | None:
     """Strings in wedges (first violins on the conductor's left), the front desks nearest; the
     other sections on the arcs behind them. None when the page has too few places."""
-    slots = _arc_slots(cx, cy, w, h, 14)
+    slots = _arc_slots(cx, cy, w, h, 22)
     strings = [(i, s) for i, s in enumerate(plan.sections) if _is_string(s) and s.seats]
     others = [(i, s) for i, s in enumerate(plan.sections) if not _is_string(s) and s.seats]
     total = sum(len(s.seats) for _i, s in strings) or 1
@@ -188,25 +188,28 @@ def _rows(plan: Plan, cx: float, cy: float, box_w: float, step: float, width: fl
     return boxes
 
 
-def layout(plan: Plan, scale: float = 1.0) -> tuple[list[Box], float, float]:
-    """Every seat's box centre, the box size, for a plan; smaller boxes until it fits."""
+SCALES = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55, 0.48, 0.42)
+
+
+def layout(plan: Plan) -> tuple[list[Box], float, float]:
+    """Every seat's box centre and the box size: the largest boxes that fit the page."""
     width, height = PAGE
     cx, cy = width / 2, 62
-    box_w, box_h, step = 64 * scale, 24 * scale, 30 * scale
-    if plan.kind == "orchestra":
-        boxes = _arcs(plan, cx, cy, box_w, box_h)
-    else:
-        box_w, box_h, step = 84 * scale, 28 * scale, 36 * scale  # fewer seats: larger boxes
-        boxes = _rows(plan, cx, cy, box_w, step, width - 80)
-    fits = boxes is not None and all(
-        b.y + box_h / 2 <= height - 80 and 40 <= b.x - box_w / 2 <= width - 40 - box_w
-        for b in boxes
+    for scale in SCALES:
+        if plan.kind == "orchestra":
+            box_w, box_h = 64 * scale, 24 * scale
+            boxes = _arcs(plan, cx, cy, box_w, box_h)
+        else:  # fewer seats: larger boxes
+            box_w, box_h, step = 84 * scale, 28 * scale, 36 * scale
+            boxes = _rows(plan, cx, cy, box_w, step, width - 80)
+        if boxes is not None and all(
+            b.y + box_h / 2 <= height - 80 and 40 <= b.x - box_w / 2 <= width - 40 - box_w
+            for b in boxes
+        ):
+            return boxes, box_w, box_h
+    raise PrintProblem(
+        "The ensemble has too many members to draw on one page; print the roster instead."
     )
-    if not fits and scale > 0.55:
-        return layout(plan, scale - 0.05)
-    if boxes is None:
-        raise PrintProblem("The ensemble is too large to draw on one page.")
-    return boxes, box_w, box_h
 
 
 # --- drawing ---------------------------------------------------------------------------------

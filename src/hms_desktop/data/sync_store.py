@@ -40,6 +40,7 @@ ENTITY_MODELS: dict[str, type[models.Base]] = {
     "rehearsal": models.Rehearsal,
     "rehearsal_mark": models.RehearsalMark,
     "performance": models.Performance,
+    "performance_member": models.PerformanceMember,
     "certificate": models.Certificate,
 }
 __all__ = ["NEEDS_ATTENTION", "WAITING", "OutboxState"]

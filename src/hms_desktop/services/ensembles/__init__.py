@@ -1,6 +1,14 @@
 """Ensembles: rosters by section and seat, moves, rehearsal registers. Public functions take the
 Database and run one transaction each; frozen dataclasses (views.py) come out."""
 
+from .performances import (
+    PerformanceSummary,
+    Performer,
+    add_performance,
+    performances_of,
+    performers_of,
+    set_performed,
+)
 from .rehearsals import (
     clear_rehearsal_mark,
     mark_rest_present,
@@ -25,18 +33,23 @@ from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow
 __all__ = [
     "EnsembleSummary",
     "MemberState",
+    "PerformanceSummary",
+    "Performer",
     "Roster",
     "RosterChange",
     "RosterProblem",
     "RosterRow",
     "SeatRule",
     "add_member",
+    "add_performance",
     "clear_rehearsal_mark",
     "mark_left",
     "mark_rest_present",
     "move_member",
     "my_ensembles",
     "open_rehearsal",
+    "performances_of",
+    "performers_of",
     "pupils_to_add",
     "record_rehearsal_mark",
     "rehearsals_on",
@@ -44,4 +57,5 @@ __all__ = [
     "restore_rehearsal_marks",
     "roster_of",
     "save_rehearsal_note",
+    "set_performed",
 ]

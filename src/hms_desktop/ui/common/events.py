@@ -12,6 +12,7 @@ class ChangeKind(StrEnum):
     LESSON = "lesson"  # a lesson's status or note
     CERTIFICATE = "certificate"
     ROSTER = "roster"  # an ensemble's members, sections or seats
+    PERFORMANCE = "performance"  # a performance and who performed
     SYNC = "sync"  # a sync finished: anything pulled may have changed
     ACCOUNT = "account"  # signed in or out
 

@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.services import ensembles
-from hms_desktop.services.ensembles.printouts import default_name, seating_plan_pdf
+from hms_desktop.services.ensembles.printouts import (
+    default_name,
+    paper_register_pdf,
+    roster_pdf,
+    seating_plan_pdf,
+)
 
 from ..common.context import PageContext
 from ..common.events import ChangeKind
@@ -34,6 +39,7 @@ from ..common.runner import Job, start
 from ..register.rehearsal import RehearsalRegister
 from ..register.view import RegisterView
 from .models import NAME, EnsemblesModel
+from .performances_panel import PerformancesPanel
 from .roster_panel import RosterPanel
 
 
@@ -71,6 +77,8 @@ class EnsemblesPage(QWidget):
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.print_button)
         menu.addAction("&Seating plan (PDF)…", self.print_seating_plan)
+        menu.addAction("&Roster by section (PDF)…", self.print_roster)
+        menu.addAction("&Paper register for the rehearsal day (PDF)…", self.print_paper_register)
         self.print_button.setMenu(menu)
         self.roster.tools.insertWidget(self.roster.tools.count() - 1, self.print_button)
 
@@ -78,7 +86,7 @@ class EnsemblesPage(QWidget):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
         self.day.dateChanged.connect(lambda _d: self.open_rehearsal())
-        day_label = QLabel("Rehearsal on:")
+        day_label = QLabel("Rehearsal &day:")
         day_label.setBuddy(self.day)
         self.register_view = RegisterView(context)
         self.register_view.status_message.connect(context.say)
@@ -96,8 +104,11 @@ class EnsemblesPage(QWidget):
         box.addWidget(self.register_view, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.roster, "&Roster")
-        self.tabs.addTab(rehearsal, "Rehearsal re&gister")
+        self.tabs.addTab(self.roster, "Ros&ter")
+        self.tabs.addTab(rehearsal, "Rehear&sal register")
+        self.performances = PerformancesPanel(context)
+        self.performances.status_message.connect(context.say)
+        self.tabs.addTab(self.performances, "Performan&ces")
         self.tabs.currentChanged.connect(lambda i: i == 1 and self.open_rehearsal())
 
         splitter = QSplitter()
@@ -157,6 +168,7 @@ class EnsemblesPage(QWidget):
             self._ctx.say(str(err))
             return
         self.roster.show_roster(roster)
+        self.performances.show_ensemble(summary.ensemble_id, summary.venue)
         self._set_rehearsal_day(summary.weekday)
         if self.tabs.currentIndex() == 1:
             self.open_rehearsal()
@@ -204,15 +216,31 @@ class EnsemblesPage(QWidget):
     # --- printing --------------------------------------------------------------------------
 
     def print_seating_plan(self) -> Job | None:
+        return self._print("seating-plan", "Seating plan", seating_plan_pdf)
+
+    def print_roster(self) -> Job | None:
+        return self._print("roster", "Roster", roster_pdf)
+
+    def print_paper_register(self) -> Job | None:
+        day = self.rehearsal_day
+        return self._print(
+            "register",
+            "Paper register",
+            lambda db, eid, out: paper_register_pdf(db, eid, day, out),
+            day,
+        )
+
+    def _print(self, what: str, label: str, render, day: date | None = None) -> Job | None:
+        """Ask where, then draw the PDF through the background runner."""
         roster = self.roster.roster
         if roster is None:
             return None
-        out = self.ask_save_path(default_name(roster, "seating-plan"))
+        out = self.ask_save_path(default_name(roster, what, day))
         if out is None:
             return None
         ensemble_id = roster.ensemble.ensemble_id
-        job = Job(lambda _progress, _cancelled: seating_plan_pdf(self._ctx.db, ensemble_id, out))
-        job.signals.finished.connect(lambda path: self._ctx.say(f"Seating plan saved to {path}."))
+        job = Job(lambda _progress, _cancelled: render(self._ctx.db, ensemble_id, out))
+        job.signals.finished.connect(lambda path: self._ctx.say(f"{label} saved to {path}."))
         job.signals.failed.connect(self._ctx.say)
         self.jobs.append(job)
         return start(job)
