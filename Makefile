@@ -32,6 +32,7 @@ test: lint contract pytest
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/ensembles.py
 
 bundle: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean build.spec

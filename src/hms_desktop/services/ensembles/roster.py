@@ -301,11 +301,8 @@ def _settle(session: Session, wanted: dict[str, MemberState]) -> None:
     if not pending:
         return
     ensemble_id = members[pending[0]].ensemble_id
-    held = {
-        (m.section_id, m.seat): m.id
-        for m in _members(session, ensemble_id)
-        if current(m) and m.seat is not None
-    }
+    everyone = _members(session, ensemble_id)
+    held = {(m.section_id, m.seat): m.id for m in everyone if current(m) and m.seat is not None}
 
     def write(m: EnsembleMember, state: MemberState) -> None:
         held.pop((m.section_id, m.seat), None)
@@ -334,14 +331,13 @@ def _settle(session: Session, wanted: dict[str, MemberState]) -> None:
             continue
         write(members[ready], wanted[ready])
         pending.remove(ready)
-    _check_one_per_seat(session, ensemble_id)
+    _check_one_per_seat(everyone)
 
 
-def _check_one_per_seat(session: Session, ensemble_id: str | None) -> None:
-    if ensemble_id is None:
-        return
+def _check_one_per_seat(everyone: list[EnsembleMember]) -> None:
+    """The rule itself, checked on the members as written (a bug here must not save)."""
     seen: set[tuple[str | None, int]] = set()
-    for m in _members(session, ensemble_id):
+    for m in everyone:
         if current(m) and m.seat is not None:
             if (m.section_id, m.seat) in seen:
                 raise RosterProblem(f"Two members would share a seat. {UNCHANGED}")

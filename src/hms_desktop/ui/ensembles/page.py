@@ -38,7 +38,7 @@ from ..common.events import ChangeKind
 from ..common.runner import Job, start
 from ..register.rehearsal import RehearsalRegister
 from ..register.view import RegisterView
-from .models import NAME, EnsemblesModel
+from .models import KIND, MEMBERS, NAME, SLOT, EnsemblesModel
 from .performances_panel import PerformancesPanel
 from .roster_panel import RosterPanel
 
@@ -64,7 +64,13 @@ class EnsemblesPage(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setTabKeyNavigation(False)
         self.list.verticalHeader().hide()
-        self.list.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header = self.list.horizontalHeader()
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((KIND, 78), (SLOT, 124), (MEMBERS, 66)):
+            header.resizeSection(col, width)
+        self.list.setWordWrap(True)
+        self.list.verticalHeader().setDefaultSectionSize(44)
+        self.list.setMinimumWidth(300)
         self.list.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._chosen(cur.row())
         )
@@ -116,7 +122,7 @@ class EnsemblesPage(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([300, 900])
+        splitter.setSizes([470, 900])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
