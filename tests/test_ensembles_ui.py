@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -255,3 +255,25 @@ def test_a_performance_is_recorded_and_space_says_who_did_not_perform(qtbot, win
     assert panel.list_model.row_at(0).performers == everyone - 1
     qtmodeltester.check(panel.list_model)
     qtmodeltester.check(panel.model)
+
+
+def test_ensemble_certificates_open_the_certificates_flow_for_every_member(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    page = choose(window, "Hackney Steel Pans")
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.windowTitle(), dialog.selected_template().value, dialog.chosen_plan()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    page.ensemble_certificates()  # the shell opens the certificates flow, modal
+    ((title, template, plan),) = seen
+    assert title.endswith("Hackney Steel Pans") and template == "ensemble"
+    assert len(plan.ready) == page.roster.roster.ensemble.members
+    assert all(c.wording.startswith("for playing in ") for c in plan.ready)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,9 @@ def ensembles_page(context: PageContext) -> "EnsemblesPage":
 
 
 class EnsemblesPage(QWidget):
+    # (pupil ids, title, day): the shell opens the certificates flow with the ensemble template
+    certificates_requested = Signal(list, str, object)
+
     def __init__(self, context: PageContext) -> None:
         super().__init__()
         self._ctx = context
@@ -70,7 +73,7 @@ class EnsemblesPage(QWidget):
             header.resizeSection(col, width)
         self.list.setWordWrap(True)
         self.list.verticalHeader().setDefaultSectionSize(44)
-        self.list.setMinimumWidth(300)
+        self.list.setMinimumWidth(160)
         self.list.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._chosen(cur.row())
         )
@@ -85,6 +88,8 @@ class EnsemblesPage(QWidget):
         menu.addAction("&Seating plan (PDF)…", self.print_seating_plan)
         menu.addAction("&Roster by section (PDF)…", self.print_roster)
         menu.addAction("&Paper register for the rehearsal day (PDF)…", self.print_paper_register)
+        menu.addSeparator()
+        menu.addAction("Ensemble &certificates for every member…", self.ensemble_certificates)
         self.print_button.setMenu(menu)
         self.roster.tools.insertWidget(self.roster.tools.count() - 1, self.print_button)
 
@@ -114,6 +119,7 @@ class EnsemblesPage(QWidget):
         self.tabs.addTab(rehearsal, "Rehear&sal register")
         self.performances = PerformancesPanel(context)
         self.performances.status_message.connect(context.say)
+        self.performances.certificates_requested.connect(self.certificates_requested)
         self.tabs.addTab(self.performances, "Performan&ces")
         self.tabs.currentChanged.connect(lambda i: i == 1 and self.open_rehearsal())
 
@@ -250,6 +256,13 @@ class EnsemblesPage(QWidget):
         job.signals.failed.connect(self._ctx.say)
         self.jobs.append(job)
         return start(job)
+
+    def ensemble_certificates(self) -> None:
+        roster = self.roster.roster
+        if roster is not None and roster.rows:
+            self.certificates_requested.emit(
+                [r.pupil_id for r in roster.rows], roster.ensemble.name, self._ctx.today()
+            )
 
     def _save_dialog(self, name: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(

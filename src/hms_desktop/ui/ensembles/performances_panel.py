@@ -82,6 +82,7 @@ class NewPerformanceDialog(QDialog):
 
 class PerformancesPanel(QWidget):
     status_message = Signal(str)
+    certificates_requested = Signal(list, str, object)  # performers, title, the day
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,9 @@ class PerformancesPanel(QWidget):
         self.add.clicked.connect(self.new_performance)
         self.toggle = QPushButton("&Performed or not  (Space)")
         self.toggle.clicked.connect(self.toggle_current)
+        self.certificates = QPushButton("Certificates for the performers…")
+        self.certificates.setToolTip("Participation certificates for everyone who performed")
+        self.certificates.clicked.connect(self.performer_certificates)
         self.list_model = PerformancesModel(self)
         self.list = self._table(self.list_model, 1)
         self.list.selectionModel().currentRowChanged.connect(lambda c, _p: self._show(c.row()))
@@ -102,6 +106,7 @@ class PerformancesPanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.add)
         bar.addWidget(self.toggle)
+        bar.addWidget(self.certificates)
         bar.addStretch(1)
         split = QSplitter()
         split.addWidget(self.list)
@@ -194,6 +199,17 @@ class PerformancesPanel(QWidget):
         self.reload(performance.performance_id)
         self._ctx.events.changed(ChangeKind.PERFORMANCE, [performance.performance_id])
         return True
+
+    def performer_certificates(self) -> None:
+        performance = self.current_performance()
+        if performance is None:
+            return
+        performed = [
+            p.pupil_id
+            for i in range(self.model.rowCount())
+            if (p := self.model.row_at(i)) and p.performed
+        ]
+        self.certificates_requested.emit(performed, performance.title, performance.performed_on)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.performers and event.type() == QEvent.Type.KeyPress:

@@ -54,10 +54,14 @@ class RosterPanel(QWidget):
         self.left = QPushButton("Mark as &left…")
         self.left.setToolTip("The member has left: kept in the history, their seat freed (Delete)")
         self.rule = QComboBox()
-        self.rule.addItem("Dropped on a seat: swap", SeatRule.SWAP)
-        self.rule.addItem("Dropped on a seat: shift the rest back", SeatRule.SHIFT)
-        self.rule.setToolTip("What happens to the member already in a seat you move someone into")
-        self.former = QCheckBox("Show f&ormer members")
+        self.rule.addItem("Drop: swap", SeatRule.SWAP)
+        self.rule.addItem("Drop: shift back", SeatRule.SHIFT)
+        self.rule.setToolTip(
+            "When you drop a member on a taken seat: swap places with the member there, or "
+            "shift them and those behind one seat back"
+        )
+        self.former = QCheckBox("F&ormer members")
+        self.former.setToolTip("Show members who have left, with the day they left")
         self.add.clicked.connect(self.add_member)
         self.move.clicked.connect(self.move_current)
         self.left.clicked.connect(self.mark_current_left)

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         )
         self.pupils = pupils_page(self.context)
         self.ensembles = ensembles_page(self.context)
+        self.ensembles.certificates_requested.connect(self.open_ensemble_certificates)
         self.sync_page = SyncPage(self.context, self.sync)
 
         self.pages = QStackedWidget()
@@ -234,6 +235,17 @@ class MainWindow(QMainWindow):
         return CertificatesDialog(
             self._db, self.context.events, [r.pupil_id for r in rows], title, register.day, self
         )
+
+    def ensemble_certificates_dialog(self, pupil_ids: list, title: str, on: date):
+        """Participation certificates for an ensemble's members or a performance's performers."""
+        dialog = CertificatesDialog(self._db, self.context.events, pupil_ids, title, on, self)
+        dialog.set_template("ensemble")
+        return dialog
+
+    def open_ensemble_certificates(self, pupil_ids: list, title: str, on: date) -> None:
+        dialog = self.ensemble_certificates_dialog(pupil_ids, title, on)
+        dialog.exec()
+        dialog.deleteLater()
 
     def open_certificates(self, register: Register | None, pupil_id: str | None = None) -> None:
         dialog = self.certificates_dialog(register, pupil_id)
