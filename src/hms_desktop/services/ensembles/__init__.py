@@ -1,6 +1,7 @@
 """Ensembles: rosters by section and seat, moves, rehearsal registers. Public functions take the
 Database and run one transaction each; frozen dataclasses (views.py) come out."""
 
+from .moves import add_member, mark_left, move_member, restore_members
 from .performances import (
     PerformanceSummary,
     Performer,
@@ -18,16 +19,7 @@ from .rehearsals import (
     restore_rehearsal_marks,
     save_rehearsal_note,
 )
-from .roster import (
-    RosterProblem,
-    add_member,
-    mark_left,
-    move_member,
-    my_ensembles,
-    pupils_to_add,
-    restore_members,
-    roster_of,
-)
+from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
 from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
 
 __all__ = [
