@@ -70,10 +70,52 @@ def main(out: Path) -> None:
         app.processEvents()
         window.grab().save(str(out / "sync-page-1024x600.png"))
         window.close()
+        ensemble_screens(app, db, monday, out)
         db.close()
         progress_screens(app, path, monday, out)
         sync_screens(app, Path(tmp), path, monday, out)
     print(f"screenshots written to {out}")
+
+
+def ensemble_screens(app, db, monday: date, out: Path) -> None:
+    """The Ensembles page (roster, a rehearsal register) and seating plans drawn as PDFs."""
+    import subprocess
+
+    from hms_desktop.services import ensembles
+    from hms_desktop.services.ensembles.printouts import seating_plan_pdf
+
+    led = {e.name: e.ensemble_id for e in ensembles.my_ensembles(db)}
+    window = MainWindow(db, DataEvents(), day=monday)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page(2)
+    page = window.ensembles
+    page.select(led["Hackney Youth Orchestra"])
+    page.roster.table.selectRow(2)
+    app.processEvents()
+    window.grab().save(str(out / "ensembles-roster.png"))
+    page.select(led["Hackney Schools String Orchestra"])
+    page.day.setDate(monday - timedelta(days=2))
+    page.tabs.setCurrentIndex(1)
+    table = page.register_view.table
+    table.setFocus()
+    table.selectRow(0)
+    for code in ("P", "P", "L ", "P", "LE", "AN", "P"):
+        QTest.keyClicks(table, code)
+    app.processEvents()
+    window.grab().save(str(out / "ensembles-rehearsal-register.png"))
+    window.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, picture in (
+            ("Hackney Youth Orchestra", "seating-plan-orchestra"),
+            ("Hackney Youth Choir", "seating-plan-choir"),
+            ("Hackney Steel Pans", "seating-plan-steel-pans"),
+        ):
+            pdf = seating_plan_pdf(db, led[name], Path(tmp) / f"{picture}.pdf")
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf), str(out / picture)],
+                check=True,
+            )
 
 
 def untaken_dialog(window: MainWindow):

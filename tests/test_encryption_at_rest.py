@@ -173,19 +173,19 @@ def test_a_certificate_preview_leaves_no_readable_file_behind(tmp_path, monkeypa
     import tempfile
     from datetime import date
 
-    from hms_desktop.certificates import render
+    from hms_desktop.certificates import publish
     from hms_desktop.certificates.content import CertificateContent, Template
     from hms_desktop.certificates.preview import preview_png
 
     kept = []
-    real_replace = render.os.replace
+    real_replace = publish.os.replace
 
     def keep_a_second_name(src, dst):
         real_replace(src, dst)
         kept.append(tmp_path / f"link-{len(kept)}")
         kept[-1].hardlink_to(dst)
 
-    monkeypatch.setattr(render.os, "replace", keep_a_second_name)
+    monkeypatch.setattr(publish.os, "replace", keep_a_second_name)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     item = CertificateContent(
         "Zubaida Rahman",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from hms_protocol import ENTITIES, Op, OpOutcome
 from hms_protocol.entities import problem
-from hms_protocol.ids import lesson_id, mark_id, rehearsal_id, rehearsal_mark_id
+from hms_protocol.ids import lesson_id, mark_id, performer_id, rehearsal_id, rehearsal_mark_id
 
 from .store import AppliedOp, Conflict, Cover, Row, find_row, now, prefetch_rows, put_row
 
@@ -149,6 +149,14 @@ def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[st
         if (ensemble, f.get("pupil_id")) not in scope.members:
             raise Refused("this pupil is not a member of the ensemble")
         return "ensemble", ensemble
+    if entity == "performance_member":
+        performance = find_row(session, "performance", f.get("performance_id") or "")
+        ensemble = performance.fields.get("ensemble_id") if performance else None
+        if ensemble not in scope.ensembles:
+            raise Refused("this ensemble is not one you lead")
+        if (ensemble, f.get("pupil_id")) not in scope.members:
+            raise Refused("this pupil is not a member of the ensemble")
+        return "ensemble", ensemble
     if entity in ENSEMBLE_ROWS:
         ensemble = f.get("ensemble_id")
         if ensemble not in scope.ensembles:
@@ -167,6 +175,7 @@ def _check_ids(entity: str, entity_id: str, f: dict) -> None:
         "attendance_mark": lambda: mark_id(f["lesson_id"], f["pupil_id"]),
         "rehearsal": lambda: rehearsal_id(f["ensemble_id"], date.fromisoformat(f["date"])),
         "rehearsal_mark": lambda: rehearsal_mark_id(f["rehearsal_id"], f["pupil_id"]),
+        "performance_member": lambda: performer_id(f["performance_id"], f["pupil_id"]),
     }.get(entity)
     if f.get("id") != entity_id or (expected is not None and entity_id != expected()):
         raise Refused("the id does not match what it is for")
@@ -305,6 +314,8 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
             version=current.version,
             reason="assessments and progress notes are never edited, only withdrawn: add one",
         )
+    if op.entity == "ensemble_member" and op.op == "upsert" and _seat_taken(session, op):
+        return _seat_conflict(session, device_id, op, current, row_scope, scope_id)
     stale = (
         current is not None
         and current.version != (op.base_version or 0)
@@ -349,3 +360,71 @@ def _evaluate(session: Session, scope: Scope, device_id: str, op: Op) -> OpOutco
         deleted=deleted,
     )
     return OpOutcome(op_id=op.op_id, result="applied", version=row.version)
+
+
+SEAT_TAKEN = (
+    "another laptop moved someone into that seat first; your move was kept for review, not applied"
+)
+
+
+def _seat_taken(session: Session, op: Op) -> bool:
+    """Whether another current member of the ensemble already holds the seat this op puts its
+    member in (as central holds the rows now, including earlier ops of this batch)."""
+    f = op.fields
+    if f.get("seat") is None or f.get("left_on") or f.get("deleted_at"):
+        return False
+    ensemble = f.get("ensemble_id")
+    rows = list(
+        session.scalars(
+            select(Row).where(Row.entity == "ensemble_member", Row.scope_id == ensemble)
+        )
+    )
+    rows += [
+        r
+        for (entity, _id), r in session.info.get("added_rows", {}).items()
+        if entity == "ensemble_member" and r.scope_id == ensemble and r not in rows
+    ]
+    return any(
+        r.id != op.entity_id
+        and not r.deleted
+        and not r.fields.get("left_on")
+        and not r.fields.get("deleted_at")
+        and r.fields.get("section_id") == f.get("section_id")
+        and r.fields.get("seat") == f.get("seat")
+        for r in rows
+    )
+
+
+def _seat_conflict(session, device_id, op: Op, current, row_scope, scope_id) -> OpOutcome:
+    """Server order settles a seat: the first move to arrive keeps it. The later one is not
+    applied; a new member still joins, without a seat. The laptop is told what central kept."""
+    if current is None:
+        kept = put_row(
+            session,
+            op.entity,
+            op.entity_id,
+            {**op.fields, "seat": None},
+            row_scope,
+            scope_id,
+            device_id=device_id,
+        )
+    else:
+        kept = current
+    session.add(
+        Conflict(
+            op_id=op.op_id,
+            entity=op.entity,
+            entity_id=op.entity_id,
+            device_id=device_id,
+            theirs=dict(op.fields),
+            kept=dict(kept.fields),
+            at=now(),
+        )
+    )
+    return OpOutcome(
+        op_id=op.op_id,
+        result="conflict",
+        version=kept.version,
+        reason=SEAT_TAKEN,
+        current=dict(kept.fields),
+    )

@@ -41,6 +41,8 @@ def scope_for(
         return "pupil", fields["pupil_id"]
     if entity in ("ensemble_member", "rehearsal", "performance"):
         return "ensemble", fields["ensemble_id"]
+    if entity == "rehearsal_mark":
+        return "ensemble", lesson_groups[fields["rehearsal_id"]]
     return "public", None
 
 
@@ -110,7 +112,9 @@ def seed_central(
 ) -> dict[str, Any]:
     world, me, tutors, _groups = demo_world(pupils, seed, today)
     reference_rows(session)
+    # Each lesson's group and each rehearsal's ensemble: who receives their marks.
     lesson_groups = {lesson["id"]: lesson["group_id"] for lesson in world.lessons}
+    lesson_groups |= {r["id"]: r["ensemble_id"] for r in world.rehearsals}
     public_tutors = [{"id": t["id"], "name": t["name"], "email": None} for t in tutors]
     for entity, rows in (
         ("tutor", public_tutors),
@@ -125,6 +129,8 @@ def seed_central(
         ("ensemble", world.ensembles),
         ("ensemble_section", world.sections),
         ("ensemble_member", world.members),
+        ("rehearsal", world.rehearsals),
+        ("rehearsal_mark", world.rehearsal_marks),
     ):
         add_rows(session, entity, rows, lesson_groups)
     hashed = hash_password(password)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from hms_protocol.ids import lesson_id, mark_id
 from hms_protocol.reference import FRAMEWORKS, framework_level_id, instrument_id
 
+from .ensembles import add_ensembles
 from .names import COMMUNITIES, NOTES, PLACES, SCHOOL_SUFFIXES, TUTORS, WEIGHTS
 
 MIN_PUPILS = 200
@@ -111,6 +112,8 @@ class World:
         self.ensembles: list[dict] = []
         self.sections: list[dict] = []
         self.members: list[dict] = []
+        self.rehearsals: list[dict] = []
+        self.rehearsal_marks: list[dict] = []
         self.holidays: list[dict] = []
 
     def uid(self) -> str:
@@ -484,6 +487,8 @@ def demo_world(pupils: int, seed: int, today: date) -> tuple[World, str, list[di
         }
     ]
     _progress_history(world, seed)
+    taught = {e["pupil_id"] for e in world.enrolments if e["group_id"] in my_groups}
+    add_ensembles(world, me, tutors, taught)
     return world, me, tutors, my_groups
 
 

@@ -181,6 +181,8 @@ class EnsembleFields(Fields):
     weekday: Annotated[int, Field(ge=0, le=6)] | None = None
     start_time: time | None = None
     length_minutes: Annotated[int, Field(gt=0, le=600)] | None = None
+    season_start: Day | None = None
+    season_end: Day | None = None
 
 
 class EnsembleSectionFields(Fields):
@@ -296,6 +298,13 @@ class PerformanceFields(Pushed):
     venue: Name | None = None
 
 
+class PerformanceMemberFields(Pushed):
+    id: Uuid
+    performance_id: Uuid
+    pupil_id: Uuid
+    instrument_id: Uuid | None = None
+
+
 class CertificateFields(Pushed):
     id: Uuid
     pupil_id: Uuid
@@ -367,6 +376,7 @@ _DECLARED = (
     Entity("rehearsal", RehearsalFields, pushed=True),
     Entity("rehearsal_mark", RehearsalMarkFields, pushed=True),
     Entity("performance", PerformanceFields, pushed=True),
+    Entity("performance_member", PerformanceMemberFields, pushed=True),
     Entity("certificate", CertificateFields, pushed=True),
     Entity("audit_entry", AuditEntryFields, pushed=True),
 )

@@ -22,3 +22,7 @@ def rehearsal_id(ensemble_id: str, on: date) -> str:
 
 def rehearsal_mark_id(rehearsal_id_: str, pupil_id: str) -> str:
     return str(uuid.uuid5(HMS_NAMESPACE, f"rehearsal-mark|{rehearsal_id_}|{pupil_id}"))
+
+
+def performer_id(performance_id: str, pupil_id: str) -> str:
+    return str(uuid.uuid5(HMS_NAMESPACE, f"performer|{performance_id}|{pupil_id}"))

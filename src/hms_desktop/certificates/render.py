@@ -5,8 +5,6 @@ Every line of text goes through .text (bidi order, HarfBuzz shaping without opti
 only when the batch is complete: a cancelled or failed batch leaves nothing half-written on disk.
 """
 
-import os
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -17,9 +15,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.paths import resource, shred
+from hms_desktop.paths import resource
 
 from .content import SERVICE_NAME, BadCertificate, CertificateContent, Template, check_batch
+from .publish import publish_pdf
 from .text import Line, draw_centred, shape_line, wrap
 
 PAGE = landscape(A4)
@@ -212,20 +211,9 @@ def render_batch(
     problems = check_batch(items)
     if problems:
         raise BadCertificate("Nothing was printed:\n" + "\n".join(problems))
-    if not out.parent.is_dir():
-        raise BadCertificate(f"The folder {out.parent} does not exist. Nothing was printed.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".certificates-", suffix=".pdf", dir=out.parent)
-    except OSError as err:
-        raise BadCertificate(
-            f"Can't save in {out.parent}: {err.strerror}. Nothing was printed."
-        ) from err
-    os.close(fd)
-    try:
-        canvas = Canvas(tmp, pagesize=PAGE, invariant=1)
-        canvas.setTitle(f"{SERVICE_NAME} certificates")
-        canvas.setAuthor(SERVICE_NAME)
-        forms: set[str] = set()
+    forms: set[str] = set()
+
+    def draw(canvas) -> None:
         for n, item in enumerate(items, start=1):
             if cancelled is not None and cancelled():
                 raise Cancelled(
@@ -235,11 +223,13 @@ def render_batch(
             canvas.showPage()
             if progress is not None:
                 progress(n, len(items))
-        canvas.save()
-        if before_publish is not None:
-            before_publish()
-        os.replace(tmp, out)
-    except BaseException:
-        shred(Path(tmp))  # a cancelled batch's pages hold names: overwrite, then unlink
-        raise
-    return out
+
+    return publish_pdf(
+        out,
+        f"{SERVICE_NAME} certificates",
+        draw,
+        pagesize=PAGE,
+        error=BadCertificate,
+        nothing="Nothing was printed.",
+        before_publish=before_publish,
+    )

@@ -3,8 +3,6 @@ chart), attendance, exams and medals, targets and the tutor's comment. Every lin
 the certificates' text drawing (bidi order, shaping, /ActualText), so every name prints right;
 the chart is drawn with reportlab graphics from the same series the screen's chart draws."""
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from hms_desktop.domain.progress import LevelSeries
 
 from .content import SERVICE_NAME, BadCertificate, problems_with_name
+from .publish import publish_pdf
 from .render import Cancelled
 from .text import draw_line, shape_line, wrap
 
@@ -189,19 +188,8 @@ def render_reports(
     problems = [f"{i.pupil_name}: {p}" for i in items if (p := problems_with_name(i.pupil_name))]
     if problems:
         raise BadCertificate("Nothing was printed:\n" + "\n".join(problems))
-    if not out.parent.is_dir():
-        raise BadCertificate(f"The folder {out.parent} does not exist. Nothing was printed.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".reports-", suffix=".pdf", dir=out.parent)
-    except OSError as err:
-        raise BadCertificate(
-            f"Can't save in {out.parent}: {err.strerror}. Nothing was printed."
-        ) from err
-    os.close(fd)
-    try:
-        canvas = Canvas(tmp, pagesize=PAGE, invariant=1)
-        canvas.setTitle(f"{SERVICE_NAME} progress reports")
-        canvas.setAuthor(SERVICE_NAME)
+
+    def draw(canvas) -> None:
         for n, item in enumerate(items, start=1):
             if cancelled is not None and cancelled():
                 raise Cancelled(
@@ -211,9 +199,12 @@ def render_reports(
             canvas.showPage()
             if progress is not None:
                 progress(n, len(items))
-        canvas.save()
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+
+    return publish_pdf(
+        out,
+        f"{SERVICE_NAME} progress reports",
+        draw,
+        pagesize=PAGE,
+        error=BadCertificate,
+        nothing="Nothing was printed.",
+    )

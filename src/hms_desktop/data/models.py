@@ -199,6 +199,9 @@ class Ensemble(Base):
     weekday: Mapped[int | None] = mapped_column(Integer)
     start_time: Mapped[time | None] = mapped_column(Time)
     length_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The season (school year) its rehearsals fall in; None: not set by the office.
+    season_start: Mapped[date | None] = mapped_column(Date)
+    season_end: Mapped[date | None] = mapped_column(Date)
 
 
 class EnsembleSection(Base):
@@ -331,6 +334,18 @@ class Performance(Syncable, Base):
     venue: Mapped[str | None] = mapped_column(String(200))
 
 
+class PerformanceMember(Syncable, Base):
+    """A pupil who performed at a performance; taken back (a tombstone) if they did not."""
+
+    __tablename__ = "performance_member"
+    __sync_entity__ = "performance_member"
+    __table_args__ = (UniqueConstraint("performance_id", "pupil_id"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)  # uuid5(performance|pupil)
+    performance_id: Mapped[str] = mapped_column(ForeignKey("performance.id"), index=True)
+    pupil_id: Mapped[str] = mapped_column(ForeignKey("pupil.id"), index=True)
+    instrument_id: Mapped[str | None] = mapped_column(ForeignKey("instrument.id"))
+
+
 class Certificate(Syncable, Base):
     """A certificate issued is a record, so a reprint is the same certificate."""
 
@@ -409,6 +424,7 @@ SYNCABLE_MODELS: tuple[type[Base], ...] = (
     Rehearsal,
     RehearsalMark,
     Performance,
+    PerformanceMember,
     Certificate,
 )
 

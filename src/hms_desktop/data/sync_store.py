@@ -42,6 +42,7 @@ ENTITY_MODELS: dict[str, type[models.Base]] = {
     "rehearsal": models.Rehearsal,
     "rehearsal_mark": models.RehearsalMark,
     "performance": models.Performance,
+    "performance_member": models.PerformanceMember,
     "certificate": models.Certificate,
 }
 __all__ = ["NEEDS_ATTENTION", "WAITING", "OutboxState", "SettingKey"]
@@ -115,6 +116,8 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
         entry.state, entry.result_reason = result, answer.get("reason")
         entry.result_version, entry.result_fields = version, answer.get("current")
         model = ENTITY_MODELS.get(entry.entity)
+        if result == OutboxState.CONFLICT and entry.entity == "ensemble_member":
+            _take_central_seat(session, entry.entity_id, version, answer.get("current"))
         if result in ACKNOWLEDGED and version is not None and model is not None:
             versions = acknowledged.setdefault(model, {})
             versions[entry.entity_id] = max(version, versions.get(entry.entity_id, 0))
@@ -129,6 +132,25 @@ def record_results(session: Session, batch_id: str, results: list[dict[str, Any]
             .values(server_version=bindparam("version")),
             [{"row_id": row_id, "version": v} for row_id, v in versions.items()],
         )
+
+
+def _take_central_seat(
+    session: Session, member_id: str, version: int | None, kept: dict[str, Any] | None
+) -> None:
+    """A seat conflict: central gave the seat to the move that arrived first. The member goes
+    back to where central keeps them (no outbox entry), so this laptop never shows two pupils in
+    one seat; the refused move waits under Needs attention."""
+    if not kept:
+        return
+    table = models.EnsembleMember.__table__
+    values = {
+        c.key: python_value(c, kept[c.key])
+        for c in table.columns
+        if c.key in kept and c.key != "id"
+    }
+    session.execute(
+        update(table).where(table.c.id == member_id).values(**values, server_version=version)
+    )
 
 
 def counts(session: Session, with_trail: bool = True) -> dict[str, int]:

@@ -22,6 +22,8 @@ from hms_desktop.data.models import (
     Holiday,
     Lesson,
     Pupil,
+    Rehearsal,
+    RehearsalMark,
     School,
     Setting,
     TeachingGroup,
@@ -64,6 +66,8 @@ def demo_rows(world: World, tutors: list[dict]) -> list[tuple[type, list[dict]]]
         (Ensemble, world.ensembles),
         (EnsembleSection, world.sections),
         (EnsembleMember, world.members),
+        (Rehearsal, world.rehearsals),
+        (RehearsalMark, world.rehearsal_marks),
     ]
 
 

@@ -7,11 +7,20 @@ from hms_protocol.ids import (
     HMS_NAMESPACE,
     lesson_id,
     mark_id,
+    performer_id,
     rehearsal_id,
     rehearsal_mark_id,
 )
 
-__all__ = ["HMS_NAMESPACE", "lesson_id", "mark_id", "new_id", "rehearsal_id", "rehearsal_mark_id"]
+__all__ = [
+    "HMS_NAMESPACE",
+    "lesson_id",
+    "mark_id",
+    "new_id",
+    "performer_id",
+    "rehearsal_id",
+    "rehearsal_mark_id",
+]
 
 
 def new_id() -> str:

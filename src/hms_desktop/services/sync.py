@@ -10,6 +10,8 @@ from hms_desktop.data.clock import utcnow
 from hms_desktop.data.engine import Database
 from hms_desktop.data.models import (
     AttendanceMark,
+    Ensemble,
+    EnsembleSection,
     Lesson,
     OutboxEntry,
     PulledSetAside,
@@ -147,7 +149,31 @@ def _describe(session, entry: OutboxEntry) -> tuple[str, str, str | None]:
             f"{fields.get('status')}: {fields.get('note') or ''}",
             (f"{theirs.get('status')}: {theirs.get('note') or ''}" if theirs else None),
         )
+    if entry.entity == "ensemble_member":
+        return _describe_seat(session, fields, theirs)
     return entry.entity.replace("_", " ").capitalize(), str(fields)[:200], None
+
+
+def _describe_seat(session, fields: dict, theirs: dict) -> tuple[str, str, str | None]:
+    """A roster move: whose, in which ensemble, and where each side has them sit."""
+    pupil = session.get(Pupil, fields.get("pupil_id"))
+    ensemble = session.get(Ensemble, fields.get("ensemble_id"))
+    who = (
+        display_name(
+            pupil.given_name, pupil.family_name, pupil.preferred_name, pupil.family_name_first
+        )
+        if pupil
+        else "a member"
+    )
+
+    def where(f: dict) -> str:
+        section = session.get(EnsembleSection, f.get("section_id") or "")
+        seat = f"seat {f['seat']}" if f.get("seat") else "no seat"
+        left = f", left {f['left_on']}" if f.get("left_on") else ""
+        return f"{section.name if section else 'no section'}, {seat}{left}"
+
+    title = f"Seat for {who}, {ensemble.name if ensemble else 'an ensemble'}"
+    return title, where(fields), (where(theirs) if theirs else None)
 
 
 def needs_attention(db: Database) -> list[AttentionItem]:

@@ -32,6 +32,7 @@ class TimetableEntry:
     status: str
     status_label: str
     is_cover: bool
+    is_rehearsal: bool = False  # an ensemble's rehearsal: group_id is the ensemble's id
 
     @property
     def register_complete(self) -> bool:

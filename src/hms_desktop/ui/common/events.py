@@ -12,6 +12,8 @@ class ChangeKind(StrEnum):
     LESSON = "lesson"  # a lesson's status or note
     CERTIFICATE = "certificate"
     PROGRESS = "progress"  # a pupil's assessments, notes or targets (ids: pupils)
+    ROSTER = "roster"  # an ensemble's members, sections or seats
+    PERFORMANCE = "performance"  # a performance and who performed
     SYNC = "sync"  # a sync finished: anything pulled may have changed
     ACCOUNT = "account"  # signed in or out
 

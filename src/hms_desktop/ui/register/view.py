@@ -189,6 +189,12 @@ class RegisterView(RegisterPanel):
         if key == ALL_PRESENT_KEY:
             self.set_status(LessonStatus.DELIVERED)
             return True
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._exact():
+            # A code that a longer one starts with (L before LE): Space or Enter sets it.
+            code = self._typed
+            self._clear_typed()
+            self.mark_current(code)
+            return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             # Straight after a code, Enter comments on the pupil just marked, not the next one.
             self.edit_comment(self._just_marked)
@@ -256,9 +262,16 @@ class RegisterView(RegisterPanel):
         options = " or ".join(
             r
             for r, c in zip(rest, self._register.codes, strict=True)
-            if c.code.startswith(self._typed)
+            if c.code.startswith(self._typed) and r
         )
+        if self._exact():
+            options += f", or Space for {self._typed}"
         self.message.setText(f"Typed {self._typed}… then {options}   (Esc cancels)")
+
+    def _exact(self) -> bool:
+        return bool(self._typed) and any(
+            c.code == self._typed for c in (self._register.codes if self._register else ())
+        )
 
     @property
     def typed(self) -> str:

@@ -41,6 +41,17 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Alt+N", "Lesson note"),
         ),
     ),
+    (
+        "Ensembles",
+        (
+            ("Ctrl+↑ / Ctrl+↓", "Change places with the member in the seat in front / behind"),
+            ("F2", "Move the selected member to any section and seat"),
+            ("Insert / Delete", "Add a member / mark the selected member as left"),
+            ("Alt+T / Alt+S / Alt+D", "Roster / rehearsal register / its day"),
+            ("P L LE AN AU", "Rehearsal codes (L then Space for late)"),
+            ("Alt+P", "Print: seating plan, roster, paper register"),
+        ),
+    ),
 )
 
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         )
         self.pupils = pupils_page(self.context)
         self.ensembles = ensembles_page(self.context)
+        self.ensembles.certificates_requested.connect(self.open_ensemble_certificates)
         self.sync_page = SyncPage(self.context, self.sync)
 
         self.pages = QStackedWidget()
@@ -276,6 +277,17 @@ class MainWindow(QMainWindow):
         register = self.register_view.register
         if register is not None:
             self.pupils.open_group_assessment(register.group_id, register.group_name)
+
+    def ensemble_certificates_dialog(self, pupil_ids: list, title: str, on: date):
+        """Participation certificates for an ensemble's members or a performance's performers."""
+        dialog = CertificatesDialog(self._db, self.context.events, pupil_ids, title, on, self)
+        dialog.set_template("ensemble")
+        return dialog
+
+    def open_ensemble_certificates(self, pupil_ids: list, title: str, on: date) -> None:
+        dialog = self.ensemble_certificates_dialog(pupil_ids, title, on)
+        dialog.exec()
+        dialog.deleteLater()
 
     def open_certificates(self, register: Register | None, pupil_id: str | None = None) -> None:
         dialog = self.certificates_dialog(register, pupil_id)

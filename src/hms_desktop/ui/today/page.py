@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hms_desktop.domain.errors import HmsError
+from hms_desktop.services.ensembles import rehearsals_on
 from hms_desktop.services.register import untaken_registers
 from hms_desktop.services.timetable import lessons_on
 from hms_desktop.services.views import UntakenRegister
@@ -30,6 +31,7 @@ from hms_desktop.services.views import UntakenRegister
 from ..common.context import PageContext
 from ..common.events import ChangeKind
 from ..register.backend import LessonRegister
+from ..register.rehearsal import RehearsalRegister
 from ..register.view import RegisterView
 from .find_group import FindGroupDialog
 from .timetable_model import GROUP, PUPILS, REGISTER, TIME, TimetableModel
@@ -194,7 +196,8 @@ class TodayPage(QWidget):
 
     def _load_timetable(self, keep_group: str | None = None) -> None:
         try:
-            entries = lessons_on(self._ctx.db, self._day)
+            # The ensembles' rehearsals at their slots, after the day's lessons.
+            entries = lessons_on(self._ctx.db, self._day) + rehearsals_on(self._ctx.db, self._day)
         except HmsError as err:
             self._ctx.say(str(err))
             entries = []
@@ -221,11 +224,12 @@ class TodayPage(QWidget):
         indexes = selected.indexes()
         entry = self.timetable_model.entry(indexes[0].row()) if indexes else None
         if entry is not None:
-            self.open_register(entry.group_id, entry.day)
+            self.open_register(entry.group_id, entry.day, entry.is_rehearsal)
 
-    def open_register(self, group_id: str, day: date) -> bool:
+    def open_register(self, group_id: str, day: date, rehearsal: bool = False) -> bool:
+        backend = RehearsalRegister if rehearsal else LessonRegister
         try:
-            self.register_view.open(LessonRegister(self._ctx.db, group_id, day))
+            self.register_view.open(backend(self._ctx.db, group_id, day))
         except HmsError as err:
             self._ctx.say(str(err))
             return False

@@ -1,7 +1,7 @@
 """audit trail: who changed or viewed what, and when
 
 Revision ID: 0005_audit_trail
-Revises: 0003
+Revises: 0004_pulled_set_aside
 Create Date: 2026-11-24
 """
 

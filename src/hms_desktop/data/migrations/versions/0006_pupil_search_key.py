@@ -1,7 +1,7 @@
 """pupil.search_key: case-, accent- and script-insensitive name search (issue 8)
 
 Revision ID: 0006_pupil_search_key
-Revises: 0004_pulled_set_aside
+Revises: 0005_audit_trail
 Create Date: 2026-11-24
 """
 

@@ -4,7 +4,7 @@ Entries recorded before this version stay on the laptop only; from now on each e
 for central in the same transaction as the change it records.
 
 Revision ID: 0008_audit_to_central
-Revises: 0006_pupil_search_key
+Revises: 0007_ensemble_seasons
 Create Date: 2026-11-24
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_audit_to_central"
-down_revision = "0006_pupil_search_key"
+down_revision = "0007_ensemble_seasons"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,53 @@
+"""Ensembles: rosters by section and seat, moves, rehearsal registers. Public functions take the
+Database and run one transaction each; frozen dataclasses (views.py) come out."""
+
+from .moves import add_member, mark_left, move_member, restore_members
+from .performances import (
+    PerformanceSummary,
+    Performer,
+    add_performance,
+    performances_of,
+    performers_of,
+    set_performed,
+)
+from .rehearsals import (
+    clear_rehearsal_mark,
+    mark_rest_present,
+    open_rehearsal,
+    record_rehearsal_mark,
+    rehearsals_on,
+    restore_rehearsal_marks,
+    save_rehearsal_note,
+)
+from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
+from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
+
+__all__ = [
+    "EnsembleSummary",
+    "MemberState",
+    "PerformanceSummary",
+    "Performer",
+    "Roster",
+    "RosterChange",
+    "RosterProblem",
+    "RosterRow",
+    "SeatRule",
+    "add_member",
+    "add_performance",
+    "clear_rehearsal_mark",
+    "mark_left",
+    "mark_rest_present",
+    "move_member",
+    "my_ensembles",
+    "open_rehearsal",
+    "performances_of",
+    "performers_of",
+    "pupils_to_add",
+    "record_rehearsal_mark",
+    "rehearsals_on",
+    "restore_members",
+    "restore_rehearsal_marks",
+    "roster_of",
+    "save_rehearsal_note",
+    "set_performed",
+]

@@ -1,0 +1,279 @@
+"""The Ensembles page under a tutor's hands: the roster by section, drag and drop and its
+keyboard equivalents (undoable), the rehearsal register through the register core, rehearsals
+on Today, and the seating plan printed with every name on it."""
+
+import subprocess
+import unicodedata
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from hms_desktop.services import ensembles
+from hms_desktop.services.ensembles import SeatRule
+from hms_desktop.ui.common.events import DataEvents
+from hms_desktop.ui.ensembles.dialogs import AddMemberDialog
+from hms_desktop.ui.ensembles.models import MEMBER_MIME, PUPIL
+from hms_desktop.ui.shell.window import MainWindow
+
+from .conftest import MONDAY
+
+SATURDAY = MONDAY - timedelta(days=2)
+
+
+@pytest.fixture
+def window(qtbot, db):
+    win = MainWindow(db, DataEvents(), day=MONDAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    return win
+
+
+def choose(window, name: str):
+    page = window.ensembles
+    summary = next(e for e in ensembles.my_ensembles(window.context.db) if e.name == name)
+    assert page.select(summary.ensemble_id)
+    return page
+
+
+def row_of(panel, section: str, seat: int) -> int:
+    return next(
+        i
+        for i in range(panel.model.rowCount())
+        if (r := panel.model.row_at(i)).section == section and r.seat == seat
+    )
+
+
+def drag(viewport, at: QPoint, data: QMimeData) -> None:
+    """What the window system delivers as a row is dragged over the roster and let go."""
+    move, buttons, mods = (
+        Qt.DropAction.MoveAction,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier(0),
+    )
+    for event in (
+        QDragEnterEvent(at.toPointF(), move, data, buttons, mods),
+        QDragMoveEvent(at.toPointF(), move, data, buttons, mods),
+        QDropEvent(at.toPointF(), move, data, buttons, mods),
+    ):
+        QApplication.sendEvent(viewport, event)
+
+
+def extracted(pdf: Path, *options: str) -> str:
+    text = subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return nfc(text.translate(dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))))
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def placed(panel, member_id: str) -> tuple[str, int]:
+    row = panel.roster.row(member_id)
+    return row.section, row.seat
+
+
+def test_the_page_lists_my_ensembles_and_the_roster_by_section(qtbot, window, qtmodeltester):
+    page = window.ensembles
+    assert window.pages.currentWidget() is page
+    assert page.list_model.rowCount() == 4
+    choose(window, "Hackney Youth Orchestra")
+    panel = page.roster
+    assert panel.title.text() == "Hackney Youth Orchestra"
+    assert "missed the last three rehearsals" in panel.subtitle.text()
+    first = panel.model.row_at(0)
+    assert (first.section, first.seat, first.role) == ("Violin 1", 1, "leader")
+    flagged = [panel.model.row_at(i) for i in range(panel.model.rowCount())]
+    flagged = [r for r in flagged if r.missed_in_a_row >= 3]
+    at = panel.model.row_of(flagged[0].member_id)
+    assert "⚠" in panel.model.index(at, PUPIL).data()
+    assert panel.model.index(at, PUPIL).data(Qt.ItemDataRole.BackgroundRole) is not None
+    qtmodeltester.check(page.list_model)
+    qtmodeltester.check(panel.model)
+
+
+def test_dragging_a_member_onto_another_seat_swaps_them_and_ctrl_z_undoes_it(qtbot, window):
+    page = choose(window, "Hackney Youth Orchestra")
+    panel = page.roster
+    source = panel.model.row_at(row_of(panel, "Violin 2", 1))
+    target = panel.model.row_at(row_of(panel, "Violin 1", 4))
+    data = QMimeData()
+    data.setData(MEMBER_MIME, source.member_id.encode())
+    rect = panel.table.visualRect(panel.model.index(row_of(panel, "Violin 1", 4), PUPIL))
+    drag(panel.table.viewport(), rect.center(), data)
+    qtbot.waitUntil(lambda: placed(panel, source.member_id) == ("Violin 1", 4))
+    assert placed(panel, target.member_id) == ("Violin 2", 1)
+    assert "moved to Violin 1, seat 4" in window.statusBar().currentMessage()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: placed(panel, source.member_id) == ("Violin 2", 1))
+    assert placed(panel, target.member_id) == ("Violin 1", 4)
+
+
+def test_the_keyboard_moves_members_too_ctrl_arrows_and_f2(qtbot, window):
+    page = choose(window, "Hackney Youth Orchestra")
+    panel = page.roster
+    panel.table.setFocus()
+    panel.table.selectRow(row_of(panel, "Viola", 1))
+    mover = panel.current()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert placed(panel, mover.member_id) == ("Viola", 2)
+    assert panel.current().member_id == mover.member_id  # the selection follows the member
+    cello = next(s for s in panel.roster.sections if s.name == "Cello")
+    asked = []
+    panel.ask_move = lambda row: asked.append(row.name) or (cello.section_id, 1, SeatRule.SHIFT)
+    qtbot.keyClick(panel.table, Qt.Key.Key_F2)
+    assert asked == [mover.name]
+    assert placed(panel, mover.member_id) == ("Cello", 1)
+    cellos = [r for r in panel.roster.rows if r.section == "Cello"]
+    assert [r.seat for r in cellos] == list(range(1, len(cellos) + 1))
+    panel.ask_left = lambda row: MONDAY
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert mover.member_id in {r.member_id for r in panel.roster.former}
+    for _ in range(3):
+        qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: placed(panel, mover.member_id) == ("Viola", 1))
+
+
+def test_adding_a_member_through_the_dialog_puts_them_at_the_end_of_the_section(qtbot, window):
+    page = choose(window, "Hackney Steel Pans")
+    panel = page.roster
+    dialog = AddMemberDialog(
+        lambda text: ensembles.pupils_to_add(
+            window.context.db, page.roster.roster.ensemble.ensemble_id, text
+        ),
+        panel.roster.sections,
+        panel.roster.sections[0].section_id,
+    )
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.search, "a")
+    chosen = dialog.chosen()
+    assert chosen is not None and chosen[2] is None
+    panel.ask_add = lambda: chosen
+    before = len(panel.roster.rows)
+    assert panel.add_member()
+    assert len(panel.roster.rows) == before + 1
+    added = next(r for r in panel.roster.rows if r.pupil_id == chosen[0])
+    assert added.seat == max(r.seat for r in panel.roster.rows if r.section == added.section)
+    assert panel.current().pupil_id == chosen[0]
+    panel.ask_add = lambda: chosen  # the same pupil again: refused, said why
+    assert not panel.add_member()
+    assert "already in Hackney Steel Pans" in window.statusBar().currentMessage()
+
+
+def test_a_rehearsal_register_is_taken_with_the_same_keys_and_undo_as_a_lesson(qtbot, window):
+    page = choose(window, "Hackney Schools String Orchestra")
+    page.day.setDate(SATURDAY)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert page.tabs.currentIndex() == 1
+    view = page.register_view
+    assert view.register is not None and view.register.day == SATURDAY
+    assert [c.code for c in view.register.codes] == ["P", "L", "LE", "AN", "AU"]
+    view.table.setFocus()
+    view.table.selectRow(0)
+    for keys in ("P", "L ", "LE", "AU"):
+        for key in keys:
+            qtbot.keyClick(
+                view.table, Qt.Key.Key_Space if key == " " else getattr(Qt.Key, f"Key_{key}")
+            )
+    codes = [view.model.row_at(i).code for i in range(4)]
+    assert codes == ["P", "L", "LE", "AU"]
+    qtbot.keyClick(view.table, Qt.Key.Key_F8)
+    assert view.register.marked == len(view.register.rows)
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.register.marked == 4)
+    stored = ensembles.open_rehearsal(window.context.db, view.register.group_id, SATURDAY)
+    assert [r.code for r in stored.rows[:4]] == ["P", "L", "LE", "AU"]
+
+
+def test_a_rehearsal_outside_the_season_says_so_instead_of_a_register(qtbot, window):
+    page = choose(window, "Hackney Youth Choir")
+    page.tabs.setCurrentIndex(1)
+    page.day.setDate(page.roster.roster.ensemble.season_end + timedelta(days=7))
+    assert "outside Hackney Youth Choir's season" in page.rehearsal_message.text()
+    assert page.register_view.isHidden()
+
+
+def test_rehearsals_appear_on_today_at_their_slot_and_open_their_register(qtbot, window):
+    window.today.show_day(SATURDAY)
+    model = window.today.timetable_model
+    rows = [r for r in range(model.rowCount()) if (e := model.entry(r)) and e.is_rehearsal]
+    assert len(rows) == 2
+    window.today.timetable.selectRow(rows[-1])
+    register = window.today.register_view.register
+    assert register.group_name == model.entry(rows[-1]).group_name.removesuffix(" rehearsal")
+    assert register.kind_label == "Orchestra rehearsal"
+
+
+def test_the_seating_plan_prints_every_member_by_name(qtbot, window, tmp_path):
+    page = choose(window, "Hackney Youth Orchestra")
+    out = tmp_path / "plan.pdf"
+    page.ask_save_path = lambda _name: out
+    job = page.print_seating_plan()
+    with qtbot.waitSignal(job.signals.finished, timeout=20000):
+        pass
+    # Content order (a name wrapped in its seat box stays together) and poppler's reading
+    # order (right-to-left names read as typed); poppler's bidi marks dropped.
+    flat = " ".join(extracted(out, "-raw").split()) + " | " + " ".join(extracted(out).split())
+    names = [r.name for r in page.roster.roster.rows]
+    assert len(names) >= 60
+    missing = [n for n in names if nfc(" ".join(n.split())) not in flat]
+    assert not missing
+    assert "Hackney Youth Orchestra" in flat and "Violin 1 (16)" in flat
+    png = tmp_path / "plan"
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-singlefile", str(out), str(png)], check=True)
+    assert Path(f"{png}.png").stat().st_size > 10_000
+
+
+def test_a_performance_is_recorded_and_space_says_who_did_not_perform(qtbot, window, qtmodeltester):
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    assert page.tabs.currentWidget() is panel
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 1)  # a mnemonic clicks after 100 ms
+    everyone = panel.model.rowCount()
+    assert everyone == page.roster.roster.ensemble.members
+    panel.performers.setFocus()
+    panel.performers.selectRow(2)
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
+    assert not panel.model.row_at(2).performed and panel.model.row_at(1).performed
+    assert panel.list_model.row_at(0).performers == everyone - 1
+    qtmodeltester.check(panel.list_model)
+    qtmodeltester.check(panel.model)
+
+
+def test_ensemble_certificates_open_the_certificates_flow_for_every_member(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    page = choose(window, "Hackney Steel Pans")
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.windowTitle(), dialog.selected_template().value, dialog.chosen_plan()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    page.ensemble_certificates()  # the shell opens the certificates flow, modal
+    ((title, template, plan),) = seen
+    assert title.endswith("Hackney Steel Pans") and template == "ensemble"
+    assert len(plan.ready) == page.roster.roster.ensemble.members
+    assert all(c.wording.startswith("for playing in ") for c in plan.ready)
