@@ -181,10 +181,6 @@ def sync_screens(app, tmp: Path, laptop: Path, monday: date, out: Path) -> None:
         server.stop()
 
 
-if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
-
-
 def progress_screens(app, path: Path, monday: date, out: Path) -> None:
     """The Pupils page (issue 8): a search, a pupil's page with its chart, a group assessment
     part-way through, and a parents' report."""
@@ -236,3 +232,7 @@ def progress_screens(app, path: Path, monday: date, out: Path) -> None:
                     str(out / "progress-report")], check=True)  # fmt: skip
     window.close()
     db.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
