@@ -28,6 +28,11 @@ COMPARED = {
 AUTHOR = {"target": "set_by_id"}
 PUPIL_ROWS = ("assessment", "progress_note", "target", "certificate")
 ENSEMBLE_ROWS = ("ensemble_member", "rehearsal", "rehearsal_mark", "performance")
+# Rows about one member under an ensemble's rehearsal or performance: (parent entity, its key).
+MEMBER_ROWS = {
+    "rehearsal_mark": ("rehearsal", "rehearsal_id"),
+    "performance_member": ("performance", "performance_id"),
+}
 NOT_YOURS = "this is not in one of your groups or ensembles"
 COVER_NEEDED = "cover for this lesson has not been assigned to you by the office (yet)"
 
@@ -141,17 +146,10 @@ def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[st
         if author and f.get(author) not in (None, scope.tutor_id):
             raise Refused("this was written by another tutor")
         return "pupil", pupil
-    if entity == "rehearsal_mark":
-        rehearsal = find_row(session, "rehearsal", f.get("rehearsal_id") or "")
-        ensemble = rehearsal.fields.get("ensemble_id") if rehearsal else None
-        if ensemble not in scope.ensembles:
-            raise Refused("this ensemble is not one you lead")
-        if (ensemble, f.get("pupil_id")) not in scope.members:
-            raise Refused("this pupil is not a member of the ensemble")
-        return "ensemble", ensemble
-    if entity == "performance_member":
-        performance = find_row(session, "performance", f.get("performance_id") or "")
-        ensemble = performance.fields.get("ensemble_id") if performance else None
+    if entity in MEMBER_ROWS:  # a member's row under a rehearsal or performance
+        parent_entity, parent_key = MEMBER_ROWS[entity]
+        parent = find_row(session, parent_entity, f.get(parent_key) or "")
+        ensemble = parent.fields.get("ensemble_id") if parent else None
         if ensemble not in scope.ensembles:
             raise Refused("this ensemble is not one you lead")
         if (ensemble, f.get("pupil_id")) not in scope.members:

@@ -34,7 +34,7 @@ from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.certificates import CertificatePlan, plan_certificates
 from hms_desktop.services.certificates import print_certificates as issue_and_render
 
-from ..common.events import DataEvents
+from ..common.events import ChangeKind, DataEvents
 from ..common.runner import Job, start
 
 PREVIEW_WIDTH = 520
@@ -276,7 +276,7 @@ class CertificatesDialog(QDialog):
 
     def _done(self, path: Path) -> None:
         self._finish_job()
-        self._events.data_changed.emit("certificate", [])
+        self._events.changed(ChangeKind.CERTIFICATE)
         if self._print_after:
             self._print_after = False
             send_to_printer(path, self._printer)

@@ -16,6 +16,7 @@ class ChangeKind(StrEnum):
     PERFORMANCE = "performance"  # a performance and who performed
     SYNC = "sync"  # a sync finished: anything pulled may have changed
     ACCOUNT = "account"  # signed in or out
+    ATTENTION = "attention"  # a Needs-attention item settled (ids: op ids)
 
 
 class DataEvents(QObject):

@@ -18,7 +18,7 @@ from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.sync import AttentionItem, needs_attention, resolve
 
-from ..common.events import DataEvents
+from ..common.events import ChangeKind, DataEvents
 from ..common.table_model import Index, RowsTableModel
 
 
@@ -104,5 +104,5 @@ class AttentionDialog(QDialog):
         except HmsError as err:
             self.intro.setText(str(err))
             return
-        self._events.data_changed.emit("attention", [item.op_id])
+        self._events.changed(ChangeKind.ATTENTION, [item.op_id])
         self.reload()
