@@ -89,6 +89,6 @@ def test_centrals_schema_is_alembics_head(tmp_path, request, backend):
     engine = make_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "c0001"
+        assert context.get_current_revision() == "c0002"
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()

@@ -73,8 +73,11 @@ def me(any_central):
 def test_a_leader_cannot_add_pupils_they_do_not_teach_nor_read_them(any_central, me):
     world = World(any_central)
     ensemble = next(e for e in world.of("ensemble") if e["leader_id"] == world.me)
-    # Pupils already in one of the leader's ensembles may join another of them: not strangers.
-    led = {e["id"] for e in world.of("ensemble") if e["leader_id"] == world.me}
+    # Pupils already in one of the ensembles the tutor leads or helps with may join another of
+    # them: not strangers.
+    led = {e["id"] for e in world.of("ensemble") if e["leader_id"] == world.me} | {
+        h["ensemble_id"] for h in world.of("ensemble_helper") if h["tutor_id"] == world.me
+    }
     known = world.pupils_of(world.me) | {
         m["pupil_id"] for m in world.of("ensemble_member") if m["ensemble_id"] in led
     }

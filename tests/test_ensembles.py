@@ -42,14 +42,20 @@ def assert_one_per_seat(roster) -> None:
     assert len(set(seats(roster))) == len(roster.rows), "two members share a seat"
 
 
-def test_the_tutor_sees_the_ensembles_they_lead_with_slot_season_and_size(db):
+def test_the_tutor_sees_the_ensembles_they_lead_or_help_with_slot_season_and_size(db):
     found = {e.name: e for e in ensembles.my_ensembles(db)}
     assert set(found) == {
         "Hackney Schools String Orchestra",
+        "Hackney Schools Wind Band",
         "Hackney Steel Pans",
         "Hackney Youth Choir",
         "Hackney Youth Orchestra",
-    }  # the wind band and the jazz band are other tutors'
+    }  # the jazz band is another tutor's, and the demo tutor does not help with it
+    helping = {name for name, e in found.items() if e.helping}
+    assert helping == {"Hackney Schools Wind Band"}
+    band = found["Hackney Schools Wind Band"]
+    assert band.role.startswith("You help;") and band.leader_name in band.role
+    assert found["Hackney Youth Choir"].role == "You lead it"
     youth = found["Hackney Youth Orchestra"]
     assert 60 <= youth.members <= 120
     assert youth.slot == "Saturdays 13:30"

@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     member.add_argument("--pupil", required=True)
     member.add_argument("--section")
     member.add_argument("--joined", type=iso_date)
+    for name, what in (
+        ("add-helper", "ask a tutor to help with an ensemble"),
+        ("remove-helper", "the tutor no longer helps with the ensemble"),
+    ):
+        helper = sub.add_parser(name, help=what)
+        helper.add_argument("--db", default=DEFAULT_DB)
+        helper.add_argument("--ensemble", required=True)
+        helper.add_argument("--tutor", required=True)
     restored = sub.add_parser("restored", help="after restoring a backup: laptops re-pull all")
     restored.add_argument("--db", default=DEFAULT_DB)
     return parser
@@ -215,6 +223,24 @@ def _add_member(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def _helper(session: Session, args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from hms_protocol.entities import problem
+
+    from .office import HelperRequest, OfficeRefused, add_helper, remove_helper
+
+    action = add_helper if args.command == "add-helper" else remove_helper
+    try:
+        helper_id = action(session, HelperRequest(ensemble_id=args.ensemble, tutor_id=args.tutor))
+    except (OfficeRefused, ValidationError) as refused:
+        why = problem(refused) if isinstance(refused, ValidationError) else str(refused)
+        print(f"hms-central: {why}; nothing was changed.", file=sys.stderr)
+        return 2
+    print(helper_id)
+    return 0
+
+
 def _restored(session: Session, _args: argparse.Namespace) -> int:
     print(f"New epoch {new_epoch(session)}: every laptop will pull everything again.")
     return 0
@@ -228,6 +254,8 @@ COMMANDS = {
     "export-registers": _export,
     "assign-cover": _assign_cover,
     "add-member": _add_member,
+    "add-helper": _helper,
+    "remove-helper": _helper,
     "restored": _restored,
 }
 

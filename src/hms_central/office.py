@@ -1,4 +1,5 @@
-"""What the music-service office does centrally (assign cover, add a pupil to an ensemble) and
+"""What the music-service office does centrally (assign cover, add a pupil to an ensemble, ask
+a tutor to help with an ensemble) and
 the public page a certificate's QR code opens.
 
 The office endpoints need the office token (``HMS_OFFICE_TOKEN`` when the service starts); with
@@ -100,6 +101,67 @@ def add_member(session: Session, request: MemberRequest) -> str:
     return member_id
 
 
+class HelperRequest(Wire):
+    ensemble_id: Uuid
+    tutor_id: Uuid
+
+
+def _ensemble_rows(session: Session, ensemble_id: str) -> list[Row]:
+    """Everything a tutor of the ensemble receives: its sections, members, rehearsals and
+    their marks, performances and performers, and the members' pupils."""
+    rows = list(
+        session.scalars(
+            select(Row).where(
+                Row.scope == "ensemble", Row.scope_id == ensemble_id, Row.deleted.is_(False)
+            )
+        )
+    )
+    pupils = {r.fields["pupil_id"] for r in rows if r.entity == "ensemble_member"}
+    return rows + [p for p in (session.get(Row, ("pupil", pid)) for pid in pupils) if p]
+
+
+def add_helper(session: Session, request: HelperRequest) -> str:
+    """Ask a tutor to help with an ensemble: their laptop receives its roster and registers on
+    the next sync and may change them as the leader's does."""
+    lock_writes(session)
+    ensemble = _live(session, "ensemble", request.ensemble_id)
+    _live(session, "tutor", request.tutor_id)
+    if ensemble.fields.get("leader_id") == request.tutor_id:
+        raise OfficeRefused("that tutor leads this ensemble")
+    existing = _helper_row(session, request)
+    if existing is not None:
+        return existing.id
+    helper_id = str(uuid.uuid4())
+    fields = ENTITIES["ensemble_helper"].validate({"id": helper_id, **request.model_dump()})
+    put_row(session, "ensemble_helper", helper_id, fields, "public", None)
+    _touch(session, _ensemble_rows(session, request.ensemble_id))
+    return helper_id
+
+
+def remove_helper(session: Session, request: HelperRequest) -> str:
+    """The tutor no longer helps: their laptop stops showing the ensemble on the next sync."""
+    lock_writes(session)
+    existing = _helper_row(session, request)
+    if existing is None:
+        raise OfficeRefused("that tutor does not help with this ensemble")
+    put_row(session, "ensemble_helper", existing.id, existing.fields, "public", None, deleted=True)
+    return existing.id
+
+
+def _helper_row(session: Session, request: HelperRequest) -> Row | None:
+    return next(
+        (
+            r
+            for r in session.scalars(
+                select(Row).where(Row.entity == "ensemble_helper", Row.deleted.is_(False))
+            )
+            if r.fields.get("ensemble_id") == request.ensemble_id
+            and r.fields.get("tutor_id") == request.tutor_id
+        ),
+        None,
+    )
+
+
 def verification(session: Session, serial: str, code: str) -> dict | None:
     """What the public page may say about a certificate: kind, level, date, initials."""
     row = session.scalar(
@@ -163,6 +225,22 @@ def add_office_routes(
     )
     def member(body: MemberRequest) -> dict:
         return run(lambda s: add_member(s, body))
+
+    @app.post(
+        "/v1/office/ensemble-helper",
+        dependencies=[Depends(office)],
+        responses=problem_statuses(403, 404, 413, 422),
+    )
+    def helper(body: HelperRequest) -> dict:
+        return run(lambda s: add_helper(s, body))
+
+    @app.delete(
+        "/v1/office/ensemble-helper",
+        dependencies=[Depends(office)],
+        responses=problem_statuses(403, 404, 413, 422),
+    )
+    def no_longer_helping(body: HelperRequest) -> dict:
+        return run(lambda s: remove_helper(s, body))
 
     @app.get("/verify/{serial}", response_class=HTMLResponse, responses={404: {}})
     def verify(serial: str, code: str = "") -> HTMLResponse:

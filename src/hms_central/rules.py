@@ -50,7 +50,7 @@ class Scope:
     ensembles: set[str]
     enrolled: set[tuple[str, str]]  # (group, pupil) in the tutor's groups and covered groups
     taught: set[str]  # pupils in the tutor's own groups: seen in full
-    members: set[tuple[str, str]]  # (ensemble, pupil) in the ensembles the tutor leads
+    members: set[tuple[str, str]]  # (ensemble, pupil) in the ensembles the tutor leads/helps
     cover: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
 
     @property
@@ -89,7 +89,7 @@ class Scope:
                 select(Row).where(Row.entity == "ensemble", Row.deleted.is_(False))
             )
             if r.fields.get("leader_id") == tutor_id
-        }
+        } | helped_ensembles(session, tutor_id)
         enrolled = {
             (r.scope_id, r.fields["pupil_id"])
             for r in session.scalars(
@@ -112,6 +112,17 @@ class Scope:
         }
         taught = {pupil for group, pupil in enrolled if group in groups}
         return cls(tutor_id, groups, ensembles, enrolled, taught, members, cover)
+
+
+def helped_ensembles(session: Session, tutor_id: str) -> set[str]:
+    """The ensembles the office asked this tutor to help with: theirs as if they led them."""
+    return {
+        r.fields["ensemble_id"]
+        for r in session.scalars(
+            select(Row).where(Row.entity == "ensemble_helper", Row.deleted.is_(False))
+        )
+        if r.fields.get("tutor_id") == tutor_id
+    }
 
 
 def _lesson_group(session: Session, scope: Scope, lesson_id_: str | None) -> str:
@@ -151,14 +162,14 @@ def _row_place(session: Session, scope: Scope, entity: str, f: dict) -> tuple[st
         parent = find_row(session, parent_entity, f.get(parent_key) or "")
         ensemble = parent.fields.get("ensemble_id") if parent else None
         if ensemble not in scope.ensembles:
-            raise Refused("this ensemble is not one you lead")
+            raise Refused("this ensemble is not one you lead or help with")
         if (ensemble, f.get("pupil_id")) not in scope.members:
             raise Refused("this pupil is not a member of the ensemble")
         return "ensemble", ensemble
-    if entity in ENSEMBLE_ROWS:
+    if entity in ENSEMBLE_ROWS or entity == "ensemble_section":
         ensemble = f.get("ensemble_id")
         if ensemble not in scope.ensembles:
-            raise Refused("this ensemble is not one you lead")
+            raise Refused("this ensemble is not one you lead or help with")
         return "ensemble", ensemble
     if entity == "audit_entry":
         if f.get("tutor_id") != scope.tutor_id:
@@ -208,7 +219,11 @@ def authorise(session: Session, scope: Scope, op: Op, current: Row | None) -> tu
     if op.op == "delete":
         if current is None:
             raise Refused("there is nothing to delete")
+        if op.entity == "ensemble_section":
+            raise Refused(SECTIONS_NAMED_BY_OFFICE)
         return place
+    if op.entity == "ensemble_section":
+        _only_reordered(op, current)
     if op.entity == "ensemble_member" and current is None:
         pupil = op.fields.get("pupil_id")
         if pupil not in scope.taught and pupil not in scope.ensemble_pupils:
@@ -216,6 +231,21 @@ def authorise(session: Session, scope: Scope, op: Op, current: Row | None) -> tu
                 "pupils you do not teach are added to an ensemble by the music service office"
             )
     return _row_place(session, scope, op.entity, op.fields)
+
+
+SECTIONS_NAMED_BY_OFFICE = (
+    "sections are added, named and removed by the music service office; "
+    "here they can only be put in another order"
+)
+
+
+def _only_reordered(op: Op, current: Row | None) -> None:
+    """A section's leader or helpers change its place in the order, nothing else."""
+    if current is None or current.deleted:
+        raise Refused(SECTIONS_NAMED_BY_OFFICE)
+    renamed = any(op.fields.get(k) != current.fields.get(k) for k in ("ensemble_id", "name"))
+    if renamed or op.fields.get("deleted_at"):
+        raise Refused(SECTIONS_NAMED_BY_OFFICE)
 
 
 def apply_batch(session: Session, scope: Scope, device_id: str, ops: list[Op]) -> list[OpOutcome]:

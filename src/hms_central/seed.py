@@ -39,7 +39,7 @@ def scope_for(
         return "group", lesson_groups[fields["lesson_id"]]
     if entity in ("assessment", "certificate", "progress_note", "target"):
         return "pupil", fields["pupil_id"]
-    if entity in ("ensemble_member", "rehearsal", "performance"):
+    if entity in ("ensemble_section", "ensemble_member", "rehearsal", "performance"):
         return "ensemble", fields["ensemble_id"]
     if entity == "rehearsal_mark":
         return "ensemble", lesson_groups[fields["rehearsal_id"]]
@@ -127,6 +127,7 @@ def seed_central(
         ("attendance_mark", world.marks),
         ("assessment", world.assessments),
         ("ensemble", world.ensembles),
+        ("ensemble_helper", world.helpers),
         ("ensemble_section", world.sections),
         ("ensemble_member", world.members),
         ("rehearsal", world.rehearsals),

@@ -111,6 +111,7 @@ class World:
         self.assessments: list[dict] = []
         self.ensembles: list[dict] = []
         self.sections: list[dict] = []
+        self.helpers: list[dict] = []
         self.members: list[dict] = []
         self.rehearsals: list[dict] = []
         self.rehearsal_marks: list[dict] = []
@@ -440,6 +441,9 @@ def _progress(world: World, me: str, my_groups: dict[str, dict]) -> None:
             "ensemble_id": orchestra["id"],
             "name": name,
             "ordinal": ordinal,
+            "server_version": 1,
+            "updated_at": stamp,
+            "deleted_at": None,
         }
     world.sections.extend(sections.values())
     seats: dict[str, int] = {}

@@ -109,6 +109,10 @@ ENSEMBLES = (
         ],
     ),
 )
+# Ensembles the demo tutor helps with (another tutor leads them), and helpers of the demo
+# tutor's own ensembles: ensemble name → index of the helping tutor.
+HELPED_BY_ME = ("Hackney Schools Wind Band",)
+HELPED_BY_OTHERS = {"Hackney Youth Orchestra": 2}
 WEIGHTS = (("P", 85), ("L", 5), ("LE", 3), ("AN", 4), ("AU", 3))
 
 
@@ -132,6 +136,7 @@ def add_ensembles(world, me: str, tutors: list[dict], taught: set[str]) -> None:
     mine = [p for p in active if p["id"] in taught] + [p for p in older if p["id"] not in taught][
         : len(world.pupils) // 10
     ]
+    helped: list[tuple[dict, list[dict]]] = []
     for name, kind, level, leader, venue, weekday, at, minutes, sections in ENSEMBLES:
         ensemble = {
             "id": world.uid(),
@@ -157,6 +162,9 @@ def add_ensembles(world, me: str, tutors: list[dict], taught: set[str]) -> None:
                 "ensemble_id": ensemble["id"],
                 "name": section_name,
                 "ordinal": ordinal,
+                "server_version": 1,
+                "updated_at": stamp,
+                "deleted_at": None,
             }
             world.sections.append(section)
             for seat in range(1, count + 1):
@@ -187,9 +195,25 @@ def add_ensembles(world, me: str, tutors: list[dict], taught: set[str]) -> None:
                 members.append(member)
         if ensemble["leader_id"] == me:
             _past_rehearsals(world, ensemble, members, me)
+        else:
+            helped.append((ensemble, members))
+    # Tutors the office asked to help: the demo tutor helps with the wind band (whose leader
+    # took its registers), and another tutor helps with the youth orchestra. Drawn after
+    # everything else, so the rest of the world is the same with or without them.
+    for ensemble, members in helped:
+        if ensemble["name"] in HELPED_BY_ME:
+            _add_helper(world, ensemble, me)
+            _past_rehearsals(world, ensemble, members, ensemble["leader_id"])
+    for ensemble in world.ensembles:
+        if ensemble["name"] in HELPED_BY_OTHERS:
+            _add_helper(world, ensemble, tutors[HELPED_BY_OTHERS[ensemble["name"]]]["id"])
 
 
-def _past_rehearsals(world, ensemble: dict, members: list[dict], me: str) -> None:
+def _add_helper(world, ensemble: dict, tutor_id: str) -> None:
+    world.helpers.append({"id": world.uid(), "ensemble_id": ensemble["id"], "tutor_id": tutor_id})
+
+
+def _past_rehearsals(world, ensemble: dict, members: list[dict], taken_by: str) -> None:
     rng = world.rng
     day = world.term_start + timedelta(days=ensemble["weekday"])
     codes, weights = zip(*WEIGHTS, strict=True)
@@ -208,7 +232,7 @@ def _past_rehearsals(world, ensemble: dict, members: list[dict], me: str) -> Non
                 "ensemble_id": ensemble["id"],
                 "date": day,
                 "start_time": ensemble["start_time"],
-                "delivered_by_id": me,
+                "delivered_by_id": taken_by,
                 "status": "delivered",
                 "note": "",
                 "server_version": 1,
@@ -230,7 +254,7 @@ def _past_rehearsals(world, ensemble: dict, members: list[dict], me: str) -> Non
                     "code": code,
                     "comment": "",
                     "marked_at": at,
-                    "marked_by_id": me,
+                    "marked_by_id": taken_by,
                     "server_version": 1,
                     "updated_at": at,
                     "deleted_at": None,

@@ -185,11 +185,13 @@ class EnsembleFields(Fields):
     season_end: Day | None = None
 
 
-class EnsembleSectionFields(Fields):
+class EnsembleHelperFields(Fields):
+    """A tutor the office asked to help with an ensemble: they see and keep its roster and
+    registers as its leader does."""
+
     id: Uuid
     ensemble_id: Uuid
-    name: Annotated[str, StringConstraints(max_length=100)]
-    ordinal: Count
+    tutor_id: Uuid
 
 
 class CoverFields(Fields):
@@ -290,6 +292,16 @@ class RehearsalMarkFields(Pushed):
     marked_by_id: Uuid | None = None
 
 
+class EnsembleSectionFields(Pushed):
+    """A section of an ensemble ("Violin 1", "Alto"…): the office names them; the ensemble's
+    leader or helpers may put them in another order."""
+
+    id: Uuid
+    ensemble_id: Uuid
+    name: Annotated[str, StringConstraints(max_length=100)]
+    ordinal: Count
+
+
 class PerformanceFields(Pushed):
     id: Uuid
     ensemble_id: Uuid
@@ -365,13 +377,14 @@ _DECLARED = (
     Entity("framework", FrameworkFields, pushed=False),
     Entity("framework_level", FrameworkLevelFields, pushed=False),
     Entity("ensemble", EnsembleFields, pushed=False),
-    Entity("ensemble_section", EnsembleSectionFields, pushed=False),
+    Entity("ensemble_helper", EnsembleHelperFields, pushed=False),
     Entity("cover", CoverFields, pushed=False),
     Entity("lesson", LessonFields, pushed=True),
     Entity("attendance_mark", AttendanceMarkFields, pushed=True),
     Entity("assessment", AssessmentFields, pushed=True),
     Entity("progress_note", ProgressNoteFields, pushed=True),
     Entity("target", TargetFields, pushed=True),
+    Entity("ensemble_section", EnsembleSectionFields, pushed=True),
     Entity("ensemble_member", EnsembleMemberFields, pushed=True),
     Entity("rehearsal", RehearsalFields, pushed=True),
     Entity("rehearsal_mark", RehearsalMarkFields, pushed=True),

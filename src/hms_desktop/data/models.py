@@ -204,12 +204,13 @@ class Ensemble(Base):
     season_end: Mapped[date | None] = mapped_column(Date)
 
 
-class EnsembleSection(Base):
-    __tablename__ = "ensemble_section"
+class EnsembleHelper(Base):
+    """A tutor the office asked to help with an ensemble (besides its leader)."""
+
+    __tablename__ = "ensemble_helper"
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     ensemble_id: Mapped[str] = mapped_column(ForeignKey("ensemble.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    ordinal: Mapped[int] = mapped_column(Integer)
+    tutor_id: Mapped[str] = mapped_column(ForeignKey("tutor.id"), index=True)
 
 
 # --- written by the tutor, pushed to central -------------------------------------------------
@@ -282,6 +283,17 @@ class Target(Syncable, Base):
     set_on: Mapped[date] = mapped_column(Date)
     achieved_on: Mapped[date | None] = mapped_column(Date)
     set_by_id: Mapped[str | None] = mapped_column(ForeignKey("tutor.id"))
+
+
+class EnsembleSection(Syncable, Base):
+    """Named by the office; the order (``ordinal``) is the leader's or a helper's to change."""
+
+    __tablename__ = "ensemble_section"
+    __sync_entity__ = "ensemble_section"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    ensemble_id: Mapped[str] = mapped_column(ForeignKey("ensemble.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    ordinal: Mapped[int] = mapped_column(Integer)
 
 
 class EnsembleMember(Syncable, Base):

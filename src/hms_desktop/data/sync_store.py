@@ -32,6 +32,7 @@ ENTITY_MODELS: dict[str, type[models.Base]] = {
     "framework": models.Framework,
     "framework_level": models.FrameworkLevel,
     "ensemble": models.Ensemble,
+    "ensemble_helper": models.EnsembleHelper,
     "ensemble_section": models.EnsembleSection,
     "lesson": models.Lesson,
     "attendance_mark": models.AttendanceMark,

@@ -20,6 +20,7 @@ ENTITY_WORDS = {
     "progress_note": "progress note",
     "target": "target",
     "ensemble_member": "roster place",
+    "ensemble_section": "section order",
     "rehearsal": "rehearsal",
     "rehearsal_mark": "rehearsal mark",
     "performance": "performance",

@@ -151,6 +151,12 @@ def _describe(session, entry: OutboxEntry) -> tuple[str, str, str | None]:
         )
     if entry.entity == "ensemble_member":
         return _describe_seat(session, fields, theirs)
+    if entry.entity == "ensemble_section":
+        ensemble = session.get(Ensemble, fields.get("ensemble_id"))
+        title = f"Order of sections, {ensemble.name if ensemble else 'an ensemble'}"
+        place = f"{fields.get('name')}: place {int(fields.get('ordinal') or 0) + 1}"
+        kept = f"place {int(theirs['ordinal']) + 1}" if theirs.get("ordinal") is not None else None
+        return title, place, kept
     return entry.entity.replace("_", " ").capitalize(), str(fields)[:200], None
 
 

@@ -20,6 +20,7 @@ from .rehearsals import (
     save_rehearsal_note,
 )
 from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
+from .sections import SectionOrder, move_section, reorder_sections
 from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
 
 __all__ = [
@@ -32,12 +33,14 @@ __all__ = [
     "RosterProblem",
     "RosterRow",
     "SeatRule",
+    "SectionOrder",
     "add_member",
     "add_performance",
     "clear_rehearsal_mark",
     "mark_left",
     "mark_rest_present",
     "move_member",
+    "move_section",
     "my_ensembles",
     "open_rehearsal",
     "performances_of",
@@ -45,6 +48,7 @@ __all__ = [
     "pupils_to_add",
     "record_rehearsal_mark",
     "rehearsals_on",
+    "reorder_sections",
     "restore_members",
     "restore_rehearsal_marks",
     "roster_of",

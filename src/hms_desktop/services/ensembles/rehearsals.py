@@ -31,7 +31,7 @@ from hms_desktop.domain.ids import rehearsal_id, rehearsal_mark_id
 from hms_desktop.domain.names import clean_text
 from hms_desktop.domain.types import LessonStatus
 
-from ..profile import TUTOR_ID, get_setting
+from ..profile import TUTOR_ID, get_setting, leads_or_helps
 from ..views import (
     CodeInfo,
     LessonSnapshot,
@@ -354,11 +354,11 @@ def save_rehearsal_note(db: Database, ensemble_id: str, day: date, note: str) ->
 
 
 def rehearsals_on(db: Database, day: date) -> list[TimetableEntry]:
-    """The rehearsals of ensembles the tutor leads on ``day``, as Today's timetable shows them."""
+    """The rehearsals on ``day`` of ensembles the tutor leads or helps with, as Today shows."""
     with db.reading() as session:
         me = get_setting(session, TUTOR_ID)
         ensembles = session.scalars(
-            select(Ensemble).where(Ensemble.leader_id == me, Ensemble.weekday == day.weekday())
+            select(Ensemble).where(leads_or_helps(me), Ensemble.weekday == day.weekday())
         ).all()
         entries = []
         for e in ensembles:

@@ -19,12 +19,13 @@ from hms_desktop.data.models import (
     RehearsalMark,
     School,
     TeachingGroup,
+    Tutor,
 )
 from hms_desktop.domain.errors import HmsError, NotFound
 from hms_desktop.domain.names import display_name, sort_key
 from hms_desktop.domain.types import EnsembleKind
 
-from ..profile import TUTOR_ID, get_setting
+from ..profile import TUTOR_ID, get_setting, leads_or_helps
 from .views import (
     EnsembleSummary,
     PupilChoice,
@@ -79,6 +80,8 @@ def _summary(session: Session, ensemble: Ensemble, members: int | None = None) -
             )
             if current(m)
         )
+    me = get_setting(session, TUTOR_ID)
+    leader = session.get(Tutor, ensemble.leader_id) if ensemble.leader_id else None
     return EnsembleSummary(
         ensemble_id=ensemble.id,
         name=ensemble.name,
@@ -92,15 +95,17 @@ def _summary(session: Session, ensemble: Ensemble, members: int | None = None) -
         season_start=ensemble.season_start,
         season_end=ensemble.season_end,
         members=members,
+        leader_name=leader.name if leader else "",
+        helping=ensemble.leader_id != me,
     )
 
 
 def my_ensembles(db: Database) -> list[EnsembleSummary]:
-    """The ensembles this laptop's tutor leads, by name."""
+    """The ensembles this laptop's tutor leads or helps with, by name."""
     with db.reading() as session:
         me = get_setting(session, TUTOR_ID)
         ensembles = session.scalars(
-            select(Ensemble).where(Ensemble.leader_id == me).order_by(Ensemble.name)
+            select(Ensemble).where(leads_or_helps(me)).order_by(Ensemble.name)
         ).all()
         return [_summary(session, e) for e in ensembles]
 
@@ -190,7 +195,7 @@ def roster_of(db: Database, ensemble_id: str) -> Roster:
 
 
 def pupils_to_add(db: Database, ensemble_id: str, text: str, limit: int = 40) -> list[PupilChoice]:
-    """Active pupils the tutor teaches or has in one of their ensembles, not already in this
+    """Active pupils the tutor teaches or has in an ensemble they lead or help with, not in this
     one, whose name matches ``text``. (Other pupils join through the music service office.)"""
     words = [w.casefold() for w in text.split()][:4]
     with db.reading() as session:
@@ -205,7 +210,7 @@ def pupils_to_add(db: Database, ensemble_id: str, text: str, limit: int = 40) ->
             session.scalars(
                 select(EnsembleMember.pupil_id)
                 .join(Ensemble, Ensemble.id == EnsembleMember.ensemble_id)
-                .where(Ensemble.leader_id == me, EnsembleMember.deleted_at.is_(None))
+                .where(leads_or_helps(me), EnsembleMember.deleted_at.is_(None))
             )
         )
         taken = {

@@ -34,6 +34,14 @@ class EnsembleSummary:
     season_start: date | None
     season_end: date | None
     members: int
+    leader_name: str = ""
+    helping: bool = False  # the office asked this tutor to help; another tutor leads it
+
+    @property
+    def role(self) -> str:
+        if not self.helping:
+            return "You lead it"
+        return f"You help; {self.leader_name} leads it" if self.leader_name else "You help"
 
     @property
     def slot(self) -> str:

@@ -19,7 +19,7 @@ from hms_desktop.data.models import (
 from hms_desktop.domain.names import display_name
 from hms_desktop.domain.types import AssessmentKind
 
-from ..profile import TUTOR_ID, get_setting
+from ..profile import TUTOR_ID, get_setting, leads_or_helps
 
 KIND_LABELS = {
     AssessmentKind.TEACHER: "Teacher assessment",
@@ -47,7 +47,7 @@ def mine(session: Session) -> ColumnElement[bool]:
         .join(Ensemble, Ensemble.id == EnsembleMember.ensemble_id)
         .where(
             EnsembleMember.pupil_id == Pupil.id,
-            Ensemble.leader_id == me,
+            leads_or_helps(me),
             EnsembleMember.deleted_at.is_(None),
         )
     )

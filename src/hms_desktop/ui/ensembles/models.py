@@ -24,14 +24,15 @@ class EnsemblesModel(RowsTableModel[EnsembleSummary]):
         e = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (e.name, e.kind_label, e.slot, str(e.members))[col]
+            name = f"{e.name}\n(helping)" if e.helping else e.name
+            return (name, e.kind_label, e.slot, str(e.members))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             season = (
                 f"\nSeason {e.season_start:%-d %b %Y} – {e.season_end:%-d %b %Y}"
                 if e.season_start and e.season_end
                 else ""
             )
-            return f"{e.name} · {e.level}\n{e.venue}, {e.slot}{season}"
+            return f"{e.name} · {e.level}\n{e.role}\n{e.venue}, {e.slot}{season}"
         if role == SORT_ROLE:
             return (e.name, e.kind_label, (e.weekday or 0, str(e.start_time)), e.members)[col]
         return None

@@ -130,9 +130,10 @@ class RosterPanel(QWidget):
         )
         alerts = sum(1 for r in roster.rows if r.missed_in_a_row >= 3)
         missed = f"  ·  ⚠ {alerts} missed the last three rehearsals" if alerts else ""
+        helping = f"  ·  {e.role}" if e.helping else ""
         self.subtitle.setText(
             f"{e.kind_label} · {e.level}  ·  {e.venue}, {e.slot}  ·  {e.members} members"
-            f"{season}{missed}"
+            f"{season}{missed}{helping}"
         )
         self._show_rows(keep)
 
