@@ -34,9 +34,12 @@ def _sections(session: Session, ensemble_id: str) -> list[EnsembleSection]:
     )
 
 
-def _describe(sections: dict[str, str], before: Sequence[str], after: Sequence[str]) -> str:
-    """One section moved: say where it went; otherwise the new order."""
-    for moved in after:
+def _describe(
+    sections: dict[str, str], before: Sequence[str], after: Sequence[str], hint: str | None
+) -> str:
+    """One section moved (the one the tutor moved, if it is that): say where it went;
+    otherwise the new order."""
+    for moved in ([hint] if hint in after else []) + list(after):
         rest_before = [s for s in before if s != moved]
         rest_after = [s for s in after if s != moved]
         if rest_before == rest_after:
@@ -47,7 +50,9 @@ def _describe(sections: dict[str, str], before: Sequence[str], after: Sequence[s
     return "Sections now in the order " + ", ".join(sections[s] for s in after) + "."
 
 
-def _reorder(session: Session, ensemble_id: str, order: Sequence[str]) -> SectionOrder:
+def _reorder(
+    session: Session, ensemble_id: str, order: Sequence[str], moved: str | None = None
+) -> SectionOrder:
     ensemble_or_explain(session, ensemble_id)
     sections = _sections(session, ensemble_id)
     before = tuple(s.id for s in sections)
@@ -65,7 +70,7 @@ def _reorder(session: Session, ensemble_id: str, order: Sequence[str]) -> Sectio
             by_id[section_id].ordinal = ordinal
     names = {s.id: s.name for s in sections}
     return SectionOrder(
-        roster_in(session, ensemble_id), before, after, _describe(names, before, after)
+        roster_in(session, ensemble_id), before, after, _describe(names, before, after, moved)
     )
 
 
@@ -91,4 +96,4 @@ def move_section(db: Database, ensemble_id: str, section_id: str, step: int) -> 
         if to >= len(order):
             raise RosterProblem(f"{name} is already the last section.")
         order.insert(to, order.pop(at))
-        return _reorder(session, ensemble_id, order)
+        return _reorder(session, ensemble_id, order, moved=section_id)

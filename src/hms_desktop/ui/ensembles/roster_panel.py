@@ -1,7 +1,9 @@
 """One ensemble's roster: by section in seat order, with each member's attendance; members who
 missed three rehearsals in a row stand out. Drag a member onto another's row to move them there
 (or Ctrl+↑ / Ctrl+↓ to change places with the seat in front or behind, F2 for any section and
-seat); Insert adds a member, Delete marks one as left. Every change can be undone."""
+seat); Insert adds a member, Delete marks one as left; Ctrl+Shift+↑ / Ctrl+Shift+↓ move the
+selected member's whole section earlier or later (Section order… for the list). Every change can
+be undone."""
 
 from collections.abc import Callable
 from datetime import date
@@ -29,6 +31,7 @@ from ..common.context import PageContext
 from ..common.events import ChangeKind
 from .dialogs import AddMemberDialog, LeftDialog, MoveDialog
 from .models import PUPIL, SCHOOL, RosterModel
+from .sections import SectionOrderCommand, SectionOrderDialog
 from .undo import RosterCommand
 
 
@@ -43,6 +46,7 @@ class RosterPanel(QWidget):
         self.ask_move: Callable[[RosterRow], tuple[str, int, SeatRule] | None] = self._move_dialog
         self.ask_add: Callable[[], tuple[str, str, int | None] | None] = self._add_dialog
         self.ask_left: Callable[[RosterRow], date | None] = self._left_dialog
+        self.ask_section_order: Callable[[], list[str] | None] = self._section_order_dialog
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -53,6 +57,11 @@ class RosterPanel(QWidget):
         self.move.setToolTip("Move the selected member to another section or seat (F2)")
         self.left = QPushButton("Mark as &left…")
         self.left.setToolTip("The member has left: kept in the history, their seat freed (Delete)")
+        self.sections = QPushButton("Sect&ion order…")
+        self.sections.setToolTip(
+            "Put the sections in another order (Ctrl+Shift+↑ / Ctrl+Shift+↓ move the selected "
+            "member's section)"
+        )
         self.rule = QComboBox()
         self.rule.addItem("Drop: swap", SeatRule.SWAP)
         self.rule.addItem("Drop: shift back", SeatRule.SHIFT)
@@ -65,6 +74,7 @@ class RosterPanel(QWidget):
         self.add.clicked.connect(self.add_member)
         self.move.clicked.connect(self.move_current)
         self.left.clicked.connect(self.mark_current_left)
+        self.sections.clicked.connect(self.reorder_sections)
         self.former.toggled.connect(lambda _on: self._show_rows())
 
         self.model = RosterModel(self)
@@ -90,7 +100,7 @@ class RosterPanel(QWidget):
         self.table.installEventFilter(self)
 
         bar = QHBoxLayout()
-        for w in (self.add, self.move, self.left, self.rule, self.former):
+        for w in (self.add, self.move, self.left, self.sections, self.rule, self.former):
             bar.addWidget(w)
         bar.addStretch(1)
         self.tools = bar
@@ -175,7 +185,11 @@ class RosterPanel(QWidget):
                 Qt.Key.Key_Up,
                 Qt.Key.Key_Down,
             ):
-                self.nudge(-1 if key == Qt.Key.Key_Up else 1)
+                step = -1 if key == Qt.Key.Key_Up else 1
+                if mods & Qt.KeyboardModifier.ShiftModifier:
+                    self.move_current_section(step)
+                else:
+                    self.nudge(step)
                 return True
             if key == Qt.Key.Key_Delete and not mods:
                 self.mark_current_left()
@@ -252,6 +266,49 @@ class RosterPanel(QWidget):
             None,
         )
 
+    def move_current_section(self, step: int) -> bool:
+        """Move the selected member's section one place earlier (-1) or later (+1)."""
+        row = self.current()
+        if row is None or row.left_on or row.section_id is None or self._roster is None:
+            return False
+        ensemble_id, section_id = self._roster.ensemble.ensemble_id, row.section_id
+        return self._apply_order(
+            lambda: ensembles.move_section(self._ctx.db, ensemble_id, section_id, step),
+            f"Move section {row.section}",
+        )
+
+    def reorder_sections(self) -> bool:
+        if self._roster is None or not self._roster.sections:
+            return False
+        order = self.ask_section_order()
+        if order is None:
+            return False
+        ensemble_id = self._roster.ensemble.ensemble_id
+        return self._apply_order(
+            lambda: ensembles.reorder_sections(self._ctx.db, ensemble_id, order),
+            "Reorder sections",
+        )
+
+    def _apply_order(self, write: Callable[[], ensembles.SectionOrder], text: str) -> bool:
+        try:
+            change = write()
+        except HmsError as err:
+            self.status_message.emit(str(err))
+            return False
+        if change.before != change.after:
+            self._ctx.undo.push(SectionOrderCommand(text, self._ctx.db, change, self._reordered))
+        self.show_roster(change.roster)
+        self.status_message.emit(change.message)
+        self._ctx.events.changed(ChangeKind.ROSTER, [change.roster.ensemble.ensemble_id])
+        return True
+
+    def _reordered(self, change: ensembles.SectionOrder | None, error: str | None) -> None:
+        if error or change is None:
+            self.status_message.emit(error or "")
+            return
+        self._restored(change.roster, None)
+        self.status_message.emit(change.message)
+
     def _apply(self, write: Callable[[], RosterChange], text: str, keep: str | None) -> bool:
         try:
             change = write()
@@ -299,6 +356,17 @@ class RosterPanel(QWidget):
         current = self.current()
         dialog = AddMemberDialog(
             lambda text: ensembles.pupils_to_add(self._ctx.db, ensemble_id, text),
+            self._roster.sections,
+            current.section_id if current else None,
+            self,
+        )
+        return dialog.chosen() if dialog.exec() else None
+
+    def _section_order_dialog(self) -> list[str] | None:
+        assert self._roster is not None
+        current = self.current()
+        dialog = SectionOrderDialog(
+            self._roster.ensemble.name,
             self._roster.sections,
             current.section_id if current else None,
             self,
