@@ -220,3 +220,38 @@ def test_sections_made_public_before_travel_only_to_the_ensembles_tutors_after_u
         row = s.get(Row, ("ensemble_section", "00000000-0000-4000-8000-000000000001"))
         assert (row.scope, row.scope_id) == ("ensemble", "00000000-0000-4000-8000-0000000000e1")
     engine.dispose()
+
+
+def test_when_the_help_ends_the_ensembles_pupils_leave_the_laptop_at_the_next_purge(db, central):
+    from sqlalchemy import text
+
+    from hms_desktop.data.models import Pupil
+    from hms_desktop.data.sync_store import pulling
+    from hms_desktop.services.purge import purge_leavers
+
+    engine = laptop(db, central)
+    engine.sync()
+    band = next(e for e in ensembles.my_ensembles(db) if e.name == "Hackney Schools Wind Band")
+    elsewhere = {
+        r.pupil_id
+        for e in ensembles.my_ensembles(db)
+        if e.ensemble_id != band.ensemble_id
+        for r in ensembles.roster_of(db, e.ensemble_id).rows
+    }
+    pupil = next(
+        r.pupil_id
+        for r in ensembles.roster_of(db, band.ensemble_id).rows
+        if r.pupil_id not in elsewhere
+    )
+    with db.transaction() as s:  # as on a real laptop: the pupil is in none of its groups
+        pulling(s)
+        s.execute(text("DELETE FROM enrolment WHERE pupil_id = :p"), {"p": pupil})
+    purge_leavers(db, MONDAY)
+    with db.reading() as s:
+        assert s.get(Pupil, pupil) is not None  # a member of an ensemble the tutor helps with
+    office(central, remove_helper, band.ensemble_id, World(central).me)
+    engine.sync()
+    report = purge_leavers(db, MONDAY)
+    assert report.purged >= 1
+    with db.reading() as s:
+        assert s.get(Pupil, pupil) is None

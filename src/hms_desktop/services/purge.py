@@ -1,11 +1,12 @@
 """Keeping only what the tutor needs: pupils who have left are purged from the laptop once
 central has every change about them — never before — and the purge is in the audit trail.
 
-Left = withdrawn, or no enrolment in any of the laptop's groups and no ensemble place for longer
-than the music service's retention (default one term). Deleted rows are overwritten in the file
-(``secure_delete``), the file is rebuilt (``VACUUM``: older updates leave row copies in free
-space) and the write-ahead log emptied; backups taken before the purge still hold the leaver,
-so they are shredded.
+Left = withdrawn, or no enrolment in any of the laptop's groups and no place in an ensemble the
+tutor leads or helps with for longer than the music service's retention (default one term); a
+place in an ensemble the tutor no longer helps with is no reason to keep a pupil. Deleted rows
+are overwritten in the file (``secure_delete``), the file is rebuilt (``VACUUM``: older updates
+leave row copies in free space) and the write-ahead log emptied; backups taken before the purge
+still hold the leaver, so they are shredded.
 """
 
 from dataclasses import dataclass
@@ -20,12 +21,15 @@ from hms_desktop.data.models import (
     AttendanceMark,
     AuditEntry,
     Enrolment,
+    Ensemble,
     EnsembleMember,
     OutboxEntry,
     Pupil,
 )
 from hms_desktop.data.sync_store import get, pulling, unsent_rows
 from hms_desktop.paths import shred
+
+from .profile import TUTOR_ID, leads_or_helps
 
 RETENTION_SETTING = "retention_days"  # set by the music service (central) when it sends it
 DEFAULT_RETENTION_DAYS = 120  # one term
@@ -56,8 +60,13 @@ def _leavers(session, today: date, retention: int) -> set[str]:
     current_enrolment = select(Enrolment.pupil_id).where(
         or_(Enrolment.end_date.is_(None), Enrolment.end_date >= cutoff)
     )
-    current_place = select(EnsembleMember.pupil_id).where(
-        or_(EnsembleMember.left_on.is_(None), EnsembleMember.left_on >= cutoff)
+    current_place = (
+        select(EnsembleMember.pupil_id)
+        .join(Ensemble, Ensemble.id == EnsembleMember.ensemble_id)
+        .where(
+            or_(EnsembleMember.left_on.is_(None), EnsembleMember.left_on >= cutoff),
+            leads_or_helps(get(session, TUTOR_ID)),
+        )
     )
     withdrawn = set(session.scalars(select(Pupil.id).where(Pupil.status == "withdrawn")))
     gone = set(
