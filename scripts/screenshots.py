@@ -83,6 +83,7 @@ def ensemble_screens(app, db, monday: date, out: Path) -> None:
 
     from hms_desktop.services import ensembles
     from hms_desktop.services.ensembles.printouts import seating_plan_pdf
+    from hms_desktop.ui.ensembles.sections import SectionOrderDialog
 
     led = {e.name: e.ensemble_id for e in ensembles.my_ensembles(db)}
     window = MainWindow(db, DataEvents(), day=monday)
@@ -104,6 +105,23 @@ def ensemble_screens(app, db, monday: date, out: Path) -> None:
         QTest.keyClicks(table, code)
     app.processEvents()
     window.grab().save(str(out / "ensembles-rehearsal-register.png"))
+    page.tabs.setCurrentIndex(0)
+    page.select(led["Hackney Schools Wind Band"])  # one the demo tutor helps with
+    page.roster.table.setFocus()
+    page.roster.table.selectRow(0)
+    app.processEvents()
+    window.grab().save(str(out / "ensembles-helping.png"))
+    roster = page.roster.roster
+    dialog = SectionOrderDialog(
+        roster.ensemble.name, roster.sections, roster.sections[2].section_id
+    )
+    dialog.show()
+    dialog.move(-1)
+    app.processEvents()
+    dialog.grab().save(str(out / "section-order.png"))
+    dialog.close()
+    dialog.deleteLater()
+    app.processEvents()
     window.close()
     with tempfile.TemporaryDirectory() as tmp:
         for name, picture in (

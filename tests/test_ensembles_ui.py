@@ -88,9 +88,11 @@ def test_the_page_lists_my_ensembles_and_the_roster_by_section(qtbot, window, qt
     page = window.ensembles
     assert window.pages.currentWidget() is page
     assert page.list_model.rowCount() == 5  # four led, one the office asked them to help with
-    names = [page.list_model.index(i, 0).data() for i in range(5)]
-    assert "Hackney Schools Wind Band\n(helping)" in names
-    assert "Hackney Youth Orchestra" in names
+    shown = {
+        page.list_model.index(i, 0).data(): page.list_model.index(i, 1).data() for i in range(5)
+    }
+    assert shown["Hackney Schools Wind Band"] == "Band\nhelping"
+    assert shown["Hackney Youth Orchestra"] == "Orchestra"
     choose(window, "Hackney Youth Orchestra")
     panel = page.roster
     assert panel.title.text() == "Hackney Youth Orchestra"

@@ -49,6 +49,12 @@ class EnsembleSummary:
             return "no rehearsal slot"
         return f"{WEEKDAYS[self.weekday]}s {self.start_time:%H:%M}"
 
+    @property
+    def short_slot(self) -> str:
+        if self.weekday is None or self.start_time is None:
+            return "no slot"
+        return f"{WEEKDAYS[self.weekday][:3]} {self.start_time:%H:%M}"
+
 
 @dataclass(frozen=True)
 class SectionInfo:

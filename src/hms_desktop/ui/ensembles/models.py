@@ -24,8 +24,8 @@ class EnsemblesModel(RowsTableModel[EnsembleSummary]):
         e = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            name = f"{e.name}\n(helping)" if e.helping else e.name
-            return (name, e.kind_label, e.slot, str(e.members))[col]
+            kind = f"{e.kind_label}\nhelping" if e.helping else e.kind_label
+            return (e.name, kind, e.short_slot, str(e.members))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             season = (
                 f"\nSeason {e.season_start:%-d %b %Y} – {e.season_end:%-d %b %Y}"

@@ -69,7 +69,7 @@ class EnsemblesPage(QWidget):
         self.list.verticalHeader().hide()
         header = self.list.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((KIND, 78), (SLOT, 124), (MEMBERS, 66)):
+        for col, width in ((KIND, 84), (SLOT, 86), (MEMBERS, 66)):
             header.resizeSection(col, width)
         self.list.setWordWrap(True)
         self.list.verticalHeader().setDefaultSectionSize(44)
@@ -128,7 +128,7 @@ class EnsemblesPage(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([470, 900])
+        splitter.setSizes([390, 980])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

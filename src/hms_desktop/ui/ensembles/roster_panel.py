@@ -30,7 +30,17 @@ from hms_desktop.services.ensembles import Roster, RosterChange, RosterRow, Seat
 from ..common.context import PageContext
 from ..common.events import ChangeKind
 from .dialogs import AddMemberDialog, LeftDialog, MoveDialog
-from .models import PUPIL, SCHOOL, RosterModel
+from .models import (
+    ATTENDANCE,
+    INSTRUMENT,
+    JOINED,
+    PUPIL,
+    ROLE,
+    SCHOOL,
+    SEAT,
+    SECTION,
+    RosterModel,
+)
 from .sections import SectionOrderCommand, SectionOrderDialog
 from .undo import RosterCommand
 
@@ -51,6 +61,7 @@ class RosterPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)  # a long heading wraps rather than widen the page
         self.add = QPushButton("&Add member…")
         self.add.setToolTip("Add a pupil to a section (Insert)")
         self.move = QPushButton("&Move…")
@@ -97,6 +108,16 @@ class RosterPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PUPIL, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SCHOOL, QHeaderView.ResizeMode.Stretch)
+        # The short columns as narrow as their contents, so names keep the room (at 1024 too).
+        for col, width in (
+            (SECTION, 92),
+            (SEAT, 44),
+            (INSTRUMENT, 92),
+            (ROLE, 86),
+            (JOINED, 88),
+            (ATTENDANCE, 84),
+        ):
+            header.resizeSection(col, width)
         self.table.installEventFilter(self)
 
         bar = QHBoxLayout()
@@ -140,10 +161,10 @@ class RosterPanel(QWidget):
         )
         alerts = sum(1 for r in roster.rows if r.missed_in_a_row >= 3)
         missed = f"  ·  ⚠ {alerts} missed the last three rehearsals" if alerts else ""
-        helping = f"  ·  {e.role}" if e.helping else ""
+        helping = f"{e.role}  ·  " if e.helping else ""
         self.subtitle.setText(
-            f"{e.kind_label} · {e.level}  ·  {e.venue}, {e.slot}  ·  {e.members} members"
-            f"{season}{missed}{helping}"
+            f"{helping}{e.kind_label} · {e.level}  ·  {e.venue}, {e.slot}  ·  {e.members} members"
+            f"{season}{missed}"
         )
         self._show_rows(keep)
 
