@@ -190,3 +190,29 @@ def test_a_pupil_added_and_marked_at_a_rehearsal_before_syncing_reaches_central_
         store.dispose()
     register = ensembles.open_rehearsal(db, eid, SATURDAY)
     assert register.row(joiner.pupil_id).code == "L"
+
+
+def test_an_undone_performance_and_its_redo_reach_central_and_the_other_laptop(db, second, central):
+    first_engine, second_engine = laptop(db, central), laptop(second, central)
+    roster = orchestra(db)
+    eid = roster.ensemble.ensemble_id
+    concert = ensembles.add_performance(db, eid, "Spring Concert", MONDAY, "Hackney Empire")
+    tuba = in_section(roster, "Tuba")[0].pupil_id
+    ensembles.set_performed(db, concert.performance_id, tuba, False)
+    ensembles.set_performed(db, concert.performance_id, tuba, True)  # undone
+    taken_back = ensembles.withdraw_performance(db, concert.performance_id)  # undone too
+    report = first_engine.sync()
+    assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
+    second_engine.sync()
+    assert ensembles.performances_of(second, eid) == []
+
+    ensembles.restore_performance(db, taken_back)  # redone
+    report = first_engine.sync()
+    assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
+    second_engine.sync()
+    (arrived,) = ensembles.performances_of(second, eid)
+    assert (arrived.title, arrived.venue, arrived.performers) == (
+        "Spring Concert",
+        "Hackney Empire",
+        concert.performers,
+    )
