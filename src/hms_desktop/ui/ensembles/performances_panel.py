@@ -62,10 +62,10 @@ class NewPerformanceDialog(QDialog):
         venue: str,
         parent=None,
         title: str = "",
-        heading: str = "New performance",
+        new: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(heading)
+        self.setWindowTitle("New performance" if new else "Performance details")
         self.title = QLineEdit(title)
         self.title.setPlaceholderText("e.g. Winter Concert")
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
@@ -76,7 +76,7 @@ class NewPerformanceDialog(QDialog):
         form.addRow("&Title:", self.title)
         form.addRow("&Date:", self.day)
         form.addRow("&Venue:", self.venue)
-        if not title:
+        if new:
             form.addRow(QLabel("Everyone on the roster is taken as performing; adjust afterwards."))
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -299,6 +299,6 @@ class PerformancesPanel(QWidget):
             performance.venue,
             self,
             title=performance.title,
-            heading="Performance details",
+            new=False,
         )
         return dialog.chosen() if dialog.exec() else None
