@@ -133,3 +133,86 @@ def test_a_leaver_a_joiner_and_a_rehearsal_register_reach_central_and_the_other_
     assert taken.rows[0].comment == "Orthodontist"
     (arrived,) = ensembles.performances_of(second, eid)
     assert (arrived.title, arrived.performers) == ("Winter Concert", concert.performers - 1)
+
+
+def taught_by_me(db) -> set[str]:
+    """Pupils in the tutor's own teaching groups (whom they may add to an ensemble)."""
+    from hms_desktop.data.models import Enrolment, TeachingGroup
+    from hms_desktop.services.profile import TUTOR_ID, get_setting
+
+    with db.reading() as s:
+        me = get_setting(s, TUTOR_ID)
+        return set(
+            s.scalars(
+                select(Enrolment.pupil_id)
+                .join(TeachingGroup, TeachingGroup.id == Enrolment.group_id)
+                .where(TeachingGroup.tutor_id == me)
+            )
+        )
+
+
+def test_a_pupil_added_and_marked_at_a_rehearsal_before_syncing_reaches_central_in_one_sync(
+    db, any_central
+):
+    """Central judges a batch in order: the membership added earlier in the batch lets the
+    rehearsal mark after it through, instead of refusing it until the next sync."""
+    from hms_protocol.ids import rehearsal_id, rehearsal_mark_id
+
+    engine = laptop(db, any_central)
+    roster = orchestra(db)
+    eid = roster.ensemble.ensemble_id
+    mine = taught_by_me(db)
+    joiner = next(p for p in ensembles.pupils_to_add(db, eid, "") if p.pupil_id in mine)
+    violas = in_section(roster, "Viola")
+    joined = ensembles.add_member(
+        db, eid, joiner.pupil_id, violas[0].section_id, None, joined_on=SATURDAY
+    )
+    member = next(r for r in joined.roster.rows if r.pupil_id == joiner.pupil_id)
+    ensembles.open_rehearsal(db, eid, SATURDAY)
+    ensembles.record_rehearsal_mark(db, eid, SATURDAY, joiner.pupil_id, "L", "Bus was late")
+
+    report = engine.sync()
+
+    assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
+    assert needs_attention(db) == []
+    assert sync_status(db).waiting == 0
+    mark_id = rehearsal_mark_id(rehearsal_id(eid, SATURDAY), joiner.pupil_id)
+    store = make_engine(any_central.db_url)
+    try:
+        with Session(store) as s:
+            held = s.get(Row, ("ensemble_member", member.member_id))
+            mark = s.get(Row, ("rehearsal_mark", mark_id))
+            assert held is not None and not held.deleted
+            assert held.fields["pupil_id"] == joiner.pupil_id
+            assert mark is not None and not mark.deleted
+            assert (mark.fields["code"], mark.fields["comment"]) == ("L", "Bus was late")
+    finally:
+        store.dispose()
+    register = ensembles.open_rehearsal(db, eid, SATURDAY)
+    assert register.row(joiner.pupil_id).code == "L"
+
+
+def test_an_undone_performance_and_its_redo_reach_central_and_the_other_laptop(db, second, central):
+    first_engine, second_engine = laptop(db, central), laptop(second, central)
+    roster = orchestra(db)
+    eid = roster.ensemble.ensemble_id
+    concert = ensembles.add_performance(db, eid, "Spring Concert", MONDAY, "Hackney Empire")
+    tuba = in_section(roster, "Tuba")[0].pupil_id
+    ensembles.set_performed(db, concert.performance_id, tuba, False)
+    ensembles.set_performed(db, concert.performance_id, tuba, True)  # undone
+    taken_back = ensembles.withdraw_performance(db, concert.performance_id)  # undone too
+    report = first_engine.sync()
+    assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
+    second_engine.sync()
+    assert ensembles.performances_of(second, eid) == []
+
+    ensembles.restore_performance(db, taken_back)  # redone
+    report = first_engine.sync()
+    assert report.rejected == 0 and report.conflicts == 0, needs_attention(db)
+    second_engine.sync()
+    (arrived,) = ensembles.performances_of(second, eid)
+    assert (arrived.title, arrived.venue, arrived.performers) == (
+        "Spring Concert",
+        "Hackney Empire",
+        concert.performers,
+    )

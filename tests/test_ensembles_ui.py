@@ -262,6 +262,117 @@ def test_a_performance_is_recorded_and_space_says_who_did_not_perform(qtbot, win
     qtmodeltester.check(panel.model)
 
 
+def performance_outbox(db, entity_id: str) -> list[bool]:
+    """Each outbox entry for one row, oldest first: True where it takes the row back (a
+    tombstone), False where it puts it there."""
+    from sqlalchemy import select
+
+    from hms_desktop.data.models import OutboxEntry
+
+    with db.reading() as s:
+        return [
+            e.op == "delete" or bool(e.fields.get("deleted_at"))
+            for e in s.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.entity_id == entity_id)
+                .order_by(OutboxEntry.seq)
+            )
+        ]
+
+
+def test_ctrl_z_takes_back_performers_then_the_performance_and_ctrl_shift_z_puts_it_back(
+    qtbot, window
+):
+    from hms_desktop.domain.ids import performer_id
+
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 1)  # a mnemonic clicks after 100 ms
+    concert = panel.current_performance()
+    everyone = concert.performers
+    assert window.undo_action.text() == "&Undo New performance “Carol Service”"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.performers.setFocus()
+    toggled = []
+    for row in (1, 3):
+        panel.performers.selectRow(row)
+        toggled.append(panel.model.row_at(row))
+        qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
+        assert not panel.model.row_at(row).performed
+    assert panel.list_model.row_at(0).performers == everyone - 2
+    assert window.undo_action.text() == f"&Undo {toggled[1].name} did not perform"
+
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: panel.list_model.row_at(0).performers == everyone - 1)
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: panel.list_model.row_at(0).performers == everyone)
+    assert all(panel.model.row_at(i).performed for i in range(panel.model.rowCount()))
+    assert window.undo_action.text() == "&Undo New performance “Carol Service”"
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 0)
+    assert panel.model.rowCount() == 0
+    assert window.redo_action.text() == "&Redo New performance “Carol Service”"
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Z, ctrl | shift)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 1)
+    back = panel.current_performance()
+    assert (back.performance_id, back.title, back.performers) == (
+        concert.performance_id,
+        "Carol Service",
+        everyone,
+    )
+
+    # Each undo and redo is a recorded change that syncs: the performance was put there, taken
+    # back (a tombstone) and put back; so was each performer the tutor toggled, in between.
+    db = window.context.db
+    assert performance_outbox(db, concert.performance_id) == [False, True, False]
+    for member in toggled:
+        assert performance_outbox(db, performer_id(concert.performance_id, member.pupil_id)) == [
+            False,  # performing, as the performance was recorded
+            True,  # Space: did not perform
+            False,  # Ctrl+Z: performed after all
+            True,  # Ctrl+Z: the performance taken back, with its performers
+            False,  # Ctrl+Shift+Z: all back
+        ]
+
+
+def test_f2_changes_a_performances_details_and_ctrl_z_puts_them_back(qtbot, window):
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.list_model.rowCount() == 1)
+    concert = panel.current_performance()
+    moved = MONDAY + timedelta(days=5)
+    panel.ask_edit = lambda p: ("Carols by Candlelight", moved, "Hackney Empire")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_F2)
+    shown = panel.current_performance()
+    assert (shown.title, shown.performed_on, shown.venue) == (
+        "Carols by Candlelight",
+        moved,
+        "Hackney Empire",
+    )
+    assert shown.performers == concert.performers  # who performed stays as recorded
+    assert window.undo_action.text() == "&Undo Change “Carols by Candlelight”"
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(panel.list, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: panel.current_performance().title == "Carol Service")
+    assert panel.current_performance() == concert
+    qtbot.keyClick(panel.list, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: panel.current_performance().title == "Carols by Candlelight")
+    assert panel.current_performance().venue == "Hackney Empire"
+    db = window.context.db
+    assert performance_outbox(db, concert.performance_id) == [False, False, False, False]
+
+
 def test_ensemble_certificates_open_the_certificates_flow_for_every_member(qtbot, window):
     from hms_desktop.ui.certificates.dialog import CertificatesDialog
 

@@ -71,6 +71,17 @@ class Scope:
         day = date.fromisoformat(on)
         return any(first <= day <= last for first, last in self.cover[group])
 
+    def admit(self, membership: Row | None) -> None:
+        """A membership applied earlier in this batch counts for the rest of it, as ``of``
+        would count it on the next push. A leaver stays counted (their history still takes
+        marks); a deleted row is left to the next push, as the pupil may hold another."""
+        if (
+            membership is not None
+            and not membership.deleted
+            and membership.scope_id in self.ensembles
+        ):
+            self.members.add((membership.scope_id, membership.fields["pupil_id"]))
+
     @classmethod
     def of(cls, session: Session, tutor_id: str) -> "Scope":
         groups = {
@@ -292,6 +303,9 @@ def apply_op(
         outcome = _evaluate(session, scope, device_id, op)
     except Refused as refusal:
         outcome = OpOutcome(op_id=op.op_id, result="rejected", reason=str(refusal))
+    if op.entity == "ensemble_member" and outcome.result != "rejected":
+        # A batch is judged in order: a member added here can be marked later in it.
+        scope.admit(find_row(session, op.entity, op.entity_id))
     if done_ops is not None:
         done_ops[op.op_id].version, done_ops[op.op_id].reason = outcome.version, outcome.reason
     session.add(

@@ -3,12 +3,17 @@ Database and run one transaction each; frozen dataclasses (views.py) come out.""
 
 from .moves import add_member, mark_left, move_member, restore_members
 from .performances import (
+    PerformanceEdit,
+    PerformanceState,
     PerformanceSummary,
     Performer,
     add_performance,
+    edit_performance,
     performances_of,
     performers_of,
+    restore_performance,
     set_performed,
+    withdraw_performance,
 )
 from .rehearsals import (
     clear_rehearsal_mark,
@@ -26,6 +31,8 @@ from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow
 __all__ = [
     "EnsembleSummary",
     "MemberState",
+    "PerformanceEdit",
+    "PerformanceState",
     "PerformanceSummary",
     "Performer",
     "Roster",
@@ -37,6 +44,7 @@ __all__ = [
     "add_member",
     "add_performance",
     "clear_rehearsal_mark",
+    "edit_performance",
     "mark_left",
     "mark_rest_present",
     "move_member",
@@ -50,8 +58,10 @@ __all__ = [
     "rehearsals_on",
     "reorder_sections",
     "restore_members",
+    "restore_performance",
     "restore_rehearsal_marks",
     "roster_of",
     "save_rehearsal_note",
     "set_performed",
+    "withdraw_performance",
 ]

@@ -1,6 +1,8 @@
 """Performances: a concert or event (title, date, venue) and who performed — taken from the
 roster when it is recorded, then adjusted. The basis for participation certificates and for
-the music service's count of performance opportunities."""
+the music service's count of performance opportunities. Every change can be taken back and put
+back again (undo, redo), each a new change that syncs: a performance or performer taken back is
+a tombstone."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +28,25 @@ class PerformanceSummary:
     performed_on: date
     venue: str
     performers: int
+
+
+@dataclass(frozen=True)
+class PerformanceEdit:
+    """A performance's details before and after a change: what an undo puts back."""
+
+    before: PerformanceSummary
+    after: PerformanceSummary
+
+
+@dataclass(frozen=True)
+class PerformanceState:
+    """A performance as it was when taken back (an undone add): what a redo puts back."""
+
+    performance_id: str
+    title: str
+    performed_on: date
+    venue: str
+    performers: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -62,15 +83,28 @@ def performances_of(db: Database, ensemble_id: str) -> list[PerformanceSummary]:
         return [_summary(session, p) for p in rows]
 
 
-def add_performance(
-    db: Database, ensemble_id: str, title: str, performed_on: date, venue: str = ""
-) -> PerformanceSummary:
-    """Record a performance; everyone on the roster that day performed until told otherwise."""
+def _title(title: str) -> str:
     name = clean_text(title or "", TITLE_LIMIT)
     if not name:
         raise RosterProblem(f"Give the performance a title. {UNCHANGED}")
     if len(name) > TITLE_LIMIT:
         raise RosterProblem(f"Keep the title under {TITLE_LIMIT} characters. {UNCHANGED}")
+    return name
+
+
+def _performance(session: Session, performance_id: str) -> Performance:
+    """A performance still recorded (not taken back), or why nothing can be changed."""
+    performance = session.get(Performance, performance_id)
+    if performance is None or performance.deleted_at is not None:
+        raise RosterProblem(f"That performance is no longer on this laptop. {UNCHANGED}")
+    return performance
+
+
+def add_performance(
+    db: Database, ensemble_id: str, title: str, performed_on: date, venue: str = ""
+) -> PerformanceSummary:
+    """Record a performance; everyone on the roster that day performed until told otherwise."""
+    name = _title(title)
     with db.transaction() as session:
         ensemble = ensemble_or_explain(session, ensemble_id)
         performance = Performance(
@@ -120,9 +154,7 @@ def performers_of(db: Database, performance_id: str) -> list[Performer]:
 def set_performed(db: Database, performance_id: str, pupil_id: str, performed: bool) -> bool:
     """Say whether a member performed; returns what was recorded before (for undo)."""
     with db.transaction() as session:
-        performance = session.get(Performance, performance_id)
-        if performance is None:
-            raise RosterProblem(f"That performance is no longer on this laptop. {UNCHANGED}")
+        performance = _performance(session, performance_id)
         roster = roster_in(session, performance.ensemble_id)
         if pupil_id not in {r.pupil_id for r in (*roster.rows, *roster.former)}:
             raise RosterProblem(f"Only the ensemble's members can perform with it. {UNCHANGED}")
@@ -139,3 +171,74 @@ def set_performed(db: Database, performance_id: str, pupil_id: str, performed: b
         elif mark is not None and before != performed:
             mark.deleted_at = None if performed else utcnow()
         return before
+
+
+def edit_performance(
+    db: Database, performance_id: str, title: str, performed_on: date, venue: str = ""
+) -> PerformanceEdit:
+    """Change a performance's title, date or venue; who performed stays as recorded."""
+    name = _title(title)
+    with db.transaction() as session:
+        performance = _performance(session, performance_id)
+        before = _summary(session, performance)
+        place = clean_text(venue or "", TITLE_LIMIT) or None
+        if (performance.title, performance.performed_on, performance.venue) != (
+            name,
+            performed_on,
+            place,
+        ):
+            performance.title, performance.performed_on, performance.venue = (
+                name,
+                performed_on,
+                place,
+            )
+            session.flush()
+        return PerformanceEdit(before, _summary(session, performance))
+
+
+def withdraw_performance(db: Database, performance_id: str) -> PerformanceState:
+    """Take a performance back (an undone add), its performers with it: each a tombstone that
+    syncs. Returns what it was, for putting it back."""
+    with db.transaction() as session:
+        performance = _performance(session, performance_id)
+        now = utcnow()
+        performed = _performers(session, performance_id)
+        live = frozenset(pid for pid, m in performed.items() if m.deleted_at is None)
+        for pid in live:
+            performed[pid].deleted_at = now
+        session.flush()  # the performers first, then the performance they belong to
+        performance.deleted_at = now
+        session.flush()
+        return PerformanceState(
+            performance.id,
+            performance.title,
+            performance.performed_on,
+            performance.venue or "",
+            live,
+        )
+
+
+def restore_performance(db: Database, state: PerformanceState) -> PerformanceSummary:
+    """Put a performance back as it was taken back, with the same performers (a redo)."""
+    with db.transaction() as session:
+        performance = session.get(Performance, state.performance_id)
+        if performance is None:
+            raise RosterProblem(f"That performance is no longer on this laptop. {UNCHANGED}")
+        performance.title, performance.performed_on = state.title, state.performed_on
+        performance.venue, performance.deleted_at = state.venue or None, None
+        session.flush()  # the performance first, then its performers
+        performed = _performers(session, state.performance_id)
+        for pid in state.performers:
+            mark = performed.get(pid)
+            if mark is None:
+                session.add(
+                    PerformanceMember(
+                        id=performer_id(state.performance_id, pid),
+                        performance_id=state.performance_id,
+                        pupil_id=pid,
+                    )
+                )
+            elif mark.deleted_at is not None:
+                mark.deleted_at = None
+        session.flush()
+        return _summary(session, performance)

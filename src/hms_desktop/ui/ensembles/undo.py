@@ -1,6 +1,6 @@
-"""Undo and redo of roster changes: the change is made first; the command pushed afterwards puts
-the members back where they were on undo (and where they went on redo), each a new recorded
-change that syncs."""
+"""Undo and redo of roster and performance changes: the change is made first; the command
+pushed afterwards puts things back as they were on undo (and as they became on redo), each a new
+recorded change that syncs."""
 
 from collections.abc import Callable
 
@@ -8,7 +8,17 @@ from PySide6.QtGui import QUndoCommand
 
 from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.services.ensembles import MemberState, Roster, restore_members
+from hms_desktop.services.ensembles import (
+    MemberState,
+    PerformanceEdit,
+    PerformanceState,
+    Roster,
+    edit_performance,
+    restore_members,
+    restore_performance,
+    set_performed,
+    withdraw_performance,
+)
 
 
 class RosterCommand(QUndoCommand):
@@ -44,3 +54,83 @@ class RosterCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply("undo")
+
+
+# Told after every performance undo or redo: (the performance, what to tell the tutor).
+PerformanceDone = Callable[[str, str], None]
+
+
+class _PerformanceCommand(QUndoCommand):
+    """A performance change already made: the first redo does nothing; each later undo or redo
+    calls ``_put(which)`` (one service call, one transaction); one that cannot be put back is
+    dropped and the tutor told why."""
+
+    def __init__(self, text: str, db: Database, performance_id: str, done: PerformanceDone):
+        super().__init__(text)
+        self._db, self._performance = db, performance_id
+        self._done = done
+        self._made = True
+
+    def _put(self, which: str) -> None:
+        raise NotImplementedError
+
+    def _apply(self, which: str) -> None:
+        try:
+            self._put(which)
+        except HmsError as err:
+            self.setObsolete(True)
+            self._done(self._performance, f"Could not {which} “{self.text()}”: {err}")
+            return
+        said = f"{'Undone' if which == 'undo' else 'Redone'}: {self.text()}"
+        self._done(self._performance, said)
+
+    def redo(self) -> None:
+        if self._made:
+            self._made = False
+            return
+        self._apply("redo")
+
+    def undo(self) -> None:
+        self._apply("undo")
+
+
+class NewPerformanceCommand(_PerformanceCommand):
+    """Undo takes the new performance back (with its performers); redo puts it back as it was."""
+
+    _state: PerformanceState | None = None
+
+    def _put(self, which: str) -> None:
+        if which == "undo":
+            self._state = withdraw_performance(self._db, self._performance)
+        elif self._state is not None:
+            restore_performance(self._db, self._state)
+
+
+class EditPerformanceCommand(_PerformanceCommand):
+    def __init__(
+        self, text: str, db: Database, edit: PerformanceEdit, done: PerformanceDone
+    ) -> None:
+        super().__init__(text, db, edit.after.performance_id, done)
+        self._states = {"undo": edit.before, "redo": edit.after}
+
+    def _put(self, which: str) -> None:
+        s = self._states[which]
+        edit_performance(self._db, s.performance_id, s.title, s.performed_on, s.venue)
+
+
+class PerformedCommand(_PerformanceCommand):
+    def __init__(
+        self,
+        text: str,
+        db: Database,
+        performance_id: str,
+        pupil_id: str,
+        performed: bool,
+        done: PerformanceDone,
+    ) -> None:
+        super().__init__(text, db, performance_id, done)
+        self._pupil = pupil_id
+        self._states = {"undo": not performed, "redo": performed}
+
+    def _put(self, which: str) -> None:
+        set_performed(self._db, self._performance, self._pupil, self._states[which])

@@ -12,7 +12,10 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Ctrl+1 … Ctrl+4", "Today, Pupils, Ensembles, Sync"),
             ("Ctrl+R", "Sync now"),
-            ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo the last change to a register"),
+            (
+                "Ctrl+Z / Ctrl+Shift+Z",
+                "Undo / redo the last change (a register, roster, performance or progress)",
+            ),
             ("F1", "This list"),
             ("Ctrl+Q", "Quit (nothing is lost: every mark is already saved)"),
         ),
@@ -49,6 +52,8 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Insert / Delete", "Add a member / mark the selected member as left"),
             ("Alt+T / Alt+S / Alt+D", "Roster / rehearsal register / its day"),
             ("P L LE AN AU", "Rehearsal codes (L then Space for late)"),
+            ("Alt+C then Alt+N", "Performances: record a new one"),
+            ("Space / F2 (Performances)", "Performed or not / change the title, date or venue"),
             ("Alt+P", "Print: seating plan, roster, paper register"),
         ),
     ),
