@@ -218,6 +218,72 @@ def test_rehearsals_appear_on_today_at_their_slot_and_open_their_register(qtbot,
     assert register.kind_label == "Orchestra rehearsal"
 
 
+def test_a_rehearsal_not_taken_is_listed_by_name_and_venue_and_enter_opens_its_register(
+    qtbot, db, monkeypatch
+):
+    from hms_desktop.data import clock
+    from hms_desktop.ui.register.rehearsal import RehearsalRegister
+    from hms_desktop.ui.today.untaken_dialog import UntakenDialog
+
+    monkeypatch.setattr(clock, "today", lambda: MONDAY)
+    choir = next(e for e in ensembles.my_ensembles(db) if e.name == "Hackney Youth Choir")
+    wednesday = MONDAY - timedelta(days=5)
+    taken = ensembles.open_rehearsal(db, choir.ensemble_id, wednesday)
+    forgotten = taken.rows[3]  # one member's mark lost: the register is not complete
+    ensembles.clear_rehearsal_mark(db, choir.ensemble_id, wednesday, forgotten.pupil_id)
+    win = MainWindow(db, DataEvents(), day=MONDAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    seen = []
+
+    def take_the_choirs(dialog: UntakenDialog) -> None:
+        table = dialog.table
+        try:
+            qtbot.keyClick(table, Qt.Key.Key_Home)
+            for _ in range(dialog.model.rowCount()):
+                row = dialog.model.row_at(table.currentIndex().row())
+                if row.group_id == choir.ensemble_id:
+                    break
+                qtbot.keyClick(table, Qt.Key.Key_Down)
+            else:
+                return  # not listed: the dialog is closed below
+            at = table.currentIndex().row()
+            seen.append([dialog.model.index(at, c).data() for c in range(5)])
+            qtbot.keyClick(table, Qt.Key.Key_Return)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, lambda: _when_modal(UntakenDialog, take_the_choirs))
+    qtbot.keyClick(win, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    ((day, _time, name, venue, register),) = seen
+    assert (day, name, venue) == (
+        "Wed 18 Nov",
+        "Hackney Youth Choir rehearsal",
+        "St John-at-Hackney Church Hall",
+    )
+    assert register == f"{len(taken.rows) - 1} of {len(taken.rows)} marked"
+    view = win.register_view
+    assert win.today.day == wednesday
+    assert isinstance(view.backend, RehearsalRegister)
+    assert (view.register.group_id, view.register.day) == (choir.ensemble_id, wednesday)
+    assert view.register.kind_label == "Choir rehearsal"
+    qtbot.waitUntil(view.table.hasFocus)
+    assert view.model.row_at(view.table.currentIndex().row()).pupil_id == forgotten.pupil_id
+    qtbot.keyClick(view.table, Qt.Key.Key_P)
+    assert not [u for u in win.today.untaken if u.group_id == choir.ensemble_id]
+
+
+def _when_modal(kind, act) -> None:
+    dialog = QApplication.activeModalWidget()
+    if not isinstance(dialog, kind):
+        QTimer.singleShot(20, lambda: _when_modal(kind, act))
+        return
+    act(dialog)
+
+
 def test_the_seating_plan_prints_every_member_by_name(qtbot, window, tmp_path):
     page = choose(window, "Hackney Youth Orchestra")
     out = tmp_path / "plan.pdf"

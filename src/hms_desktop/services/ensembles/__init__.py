@@ -20,6 +20,7 @@ from .rehearsals import (
     save_rehearsal_note,
 )
 from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
+from .untaken import untaken_rehearsals_in
 from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "roster_of",
     "save_rehearsal_note",
     "set_performed",
+    "untaken_rehearsals_in",
 ]
