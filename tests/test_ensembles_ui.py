@@ -199,6 +199,35 @@ def test_a_rehearsal_register_is_taken_with_the_same_keys_and_undo_as_a_lesson(q
     assert [r.code for r in stored.rows[:4]] == ["P", "L", "LE", "AU"]
 
 
+def test_a_rehearsal_register_says_rehearsal_not_lesson(qtbot, window, monkeypatch):
+    from hms_desktop.data import clock
+
+    monkeypatch.setattr(clock, "today", lambda: MONDAY)
+    page = choose(window, "Hackney Schools String Orchestra")
+    page.tabs.setCurrentIndex(1)
+    page.day.setDate(SATURDAY + timedelta(days=7))  # next Saturday: not happened yet
+    view = page.register_view
+    assert view.register is not None and view.register.in_future
+    shown = [view.message.text()]
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_P)
+    assert view.model.row_at(0).code is None  # refused
+    shown += [view.message.text(), window.statusBar().currentMessage()]
+    for text in shown:
+        assert "rehearsal" in text and "lesson" not in text.lower(), text
+    words = [view.note_label.text(), view.note.placeholderText()]
+    assert "Rehearsal" in words[0]
+    assert not [w for w in words if "lesson" in w.lower()]
+    # On the day: F8 marks everyone present, and what Ctrl+Z would undo says rehearsal too.
+    page.day.setDate(SATURDAY)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F8)
+    assert view.register.marked == len(view.register.rows)
+    undo = window.context.undo.undoText()
+    assert "rehearsal" in undo and "lesson" not in undo.lower(), undo
+
+
 def test_a_rehearsal_outside_the_season_says_so_instead_of_a_register(qtbot, window):
     page = choose(window, "Hackney Youth Choir")
     page.tabs.setCurrentIndex(1)
