@@ -371,4 +371,62 @@ def test_ensemble_certificates_open_the_certificates_flow_for_every_member(qtbot
     ((title, template, plan),) = seen
     assert title.endswith("Hackney Steel Pans") and template == "ensemble"
     assert len(plan.ready) == page.roster.roster.ensemble.members
-    assert all(c.wording.startswith("for playing in ") for c in plan.ready)
+    # Members of other ensembles too: the certificate names the one it was printed from.
+    assert {c.wording for c in plan.ready} == {"for playing in Hackney Steel Pans, 2026–27"}
+
+
+def test_certificates_for_a_performance_name_the_performance_and_the_ensemble(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    assert panel.new_performance()
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.chosen_plan())
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    panel.certificates.click()
+    (plan,) = seen
+    assert len(plan.ready) == panel.list_model.row_at(0).performers
+    assert {c.wording for c in plan.ready} == {
+        "for performing in Carol Service with Hackney Youth Choir, 2026–27"
+    }
+
+
+def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    window.today.show_day(SATURDAY)
+    model = window.today.timetable_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if (e := model.entry(r)) and e.group_name == "Hackney Schools String Orchestra rehearsal"
+    )
+    window.today.timetable.selectRow(row)
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.selected_template().value, dialog.chosen_plan()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.today.register_view.certificates.click()
+    ((template, plan),) = seen
+    assert template == "ensemble" and len(plan.ready) == model.entry(row).pupils
+    assert {c.wording for c in plan.ready} == {
+        "for playing in Hackney Schools String Orchestra, 2026–27"
+    }
