@@ -3,6 +3,7 @@ refused before anything is written; records that reprint the same certificate.""
 
 import os
 import stat
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from hms_desktop.certificates.content import (
 from hms_desktop.certificates.fonts import font_runs
 from hms_desktop.certificates.render import Cancelled, render_batch
 from hms_desktop.paths import resource
+from hms_desktop.services import ensembles
 from hms_desktop.services.certificates import (
+    PrintedFrom,
     group_pupils,
     plan_certificates,
     print_certificates,
@@ -182,6 +185,47 @@ def test_pupils_without_a_level_are_listed_before_anything_is_printed(db):
     assert plan.missing and all("no level has been recorded yet" in m for m in plan.missing)
     assert all(p.wording.startswith("has reached Stage") for p in plan.ready)
     assert len(plan.ready) + len(plan.missing) == 30
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_ensemble_certificates_name_the_ensemble_they_were_printed_from(db, tmp_path):
+    mine = {e.name: e.ensemble_id for e in ensembles.my_ensembles(db)}
+    orchestra = {r.pupil_id for r in ensembles.roster_of(db, mine["Hackney Youth Orchestra"]).rows}
+    choir = ensembles.roster_of(db, mine["Hackney Youth Choir"]).rows
+    both = [r.pupil_id for r in choir if r.pupil_id in orchestra]
+    assert len(both) >= 2, "the demo has pupils in the orchestra and the choir"
+    outsider = next(iter(orchestra - {r.pupil_id for r in choir}))
+
+    plan = plan_certificates(
+        db, "ensemble", [*both, outsider], MONDAY, PrintedFrom(mine["Hackney Youth Choir"])
+    )
+    assert {p.pupil_id for p in plan.ready} == set(both)
+    assert {p.wording for p in plan.ready} == {"for playing in Hackney Youth Choir, 2026–27"}
+    assert len(plan.missing) == 1 and "not a member of Hackney Youth Choir" in plan.missing[0]
+    print_certificates(db, plan, tmp_path / "choir.pdf", MONDAY)
+    text = " ".join(_pdf_text(tmp_path / "choir.pdf").split())
+    assert text.count("for playing in Hackney Youth Choir") == len(both)
+    assert "Youth Orchestra" not in text
+
+    # From a performance: the performance and the ensemble, for those who performed.
+    carol = ensembles.add_performance(db, mine["Hackney Youth Choir"], "Carol Service", MONDAY)
+    ensembles.set_performed(db, carol.performance_id, both[1], False)
+    plan = plan_certificates(
+        db,
+        "ensemble",
+        both[:2],
+        MONDAY,
+        PrintedFrom(mine["Hackney Youth Choir"], carol.performance_id),
+    )
+    assert [(p.pupil_id, p.wording) for p in plan.ready] == [
+        (both[0], "for performing in Carol Service with Hackney Youth Choir, 2026–27")
+    ]
+    assert "did not perform in Carol Service" in plan.missing[0]
 
 
 @pytest.mark.parametrize("length", [13, 40, 80, 100, MAX_NAME])

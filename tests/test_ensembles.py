@@ -2,15 +2,17 @@
 that swap or shift as the tutor chose, leavers kept in history, bad input refused with a reason
 and nothing changed, rehearsal registers with the ensemble codes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from hms_desktop.data.models import OutboxEntry, Pupil
+from hms_desktop.data.models import Holiday, OutboxEntry, Pupil, Rehearsal, School
 from hms_desktop.domain.errors import HmsError, UnknownCode
+from hms_desktop.domain.ids import new_id, rehearsal_id
 from hms_desktop.services import ensembles
 from hms_desktop.services.ensembles import SeatRule, printouts
+from hms_desktop.services.register import untaken_registers
 
 from .conftest import MONDAY
 
@@ -253,6 +255,72 @@ def test_rehearsals_appear_on_their_day_with_how_far_the_register_got(db):
     assert youth.is_rehearsal and youth.register_complete and youth.start_time.hour == 13
     assert not names["Hackney Schools String Orchestra rehearsal"].marked
     assert ensembles.rehearsals_on(db, MONDAY) == []
+
+
+def untaken_rehearsals(db, today):
+    return {(u.group_name, u.day): u for u in untaken_registers(db, today) if u.is_rehearsal}
+
+
+def test_past_rehearsals_without_a_complete_register_are_among_the_registers_not_taken(db):
+    strings = ensemble(db, "Hackney Schools String Orchestra")
+    choir = ensemble(db, "Hackney Youth Choir")
+    wednesday = MONDAY - timedelta(days=5)
+    # One choir member's mark cleared: that rehearsal's register is no longer complete.
+    register = ensembles.open_rehearsal(db, choir.ensemble_id, wednesday)
+    ensembles.clear_rehearsal_mark(db, choir.ensemble_id, wednesday, register.rows[0].pupil_id)
+    # A closure at one school does not stop a borough-wide ensemble rehearsing.
+    with db.transaction() as session:
+        school = session.scalar(select(School.id).limit(1))
+        session.add(
+            Holiday(
+                id=new_id(),
+                name="INSET",
+                first_day=SATURDAY - timedelta(days=7),
+                last_day=SATURDAY - timedelta(days=7),
+                school_id=school,
+            )
+        )
+
+    found = untaken_rehearsals(db, SATURDAY)
+
+    # The string orchestra's rehearsals were never taken: every Saturday of the season so far,
+    # named as a rehearsal at its venue; the one today is not yet due.
+    strings_days = sorted(d for n, d in found if n == "Hackney Schools String Orchestra rehearsal")
+    assert strings_days[0] == strings.season_start + timedelta(days=5)
+    assert strings_days[-1] == SATURDAY - timedelta(days=7)
+    assert len(strings_days) == 10
+    first = found[("Hackney Schools String Orchestra rehearsal", strings_days[0])]
+    assert first.school_name == "Hackney Music Centre"
+    assert (first.group_id, first.pupils, first.marked) == (strings.ensemble_id, strings.members, 0)
+    # The choir's incomplete rehearsal, with how far it got; its complete ones are not listed.
+    choir_rows = [u for (n, _d), u in found.items() if n == "Hackney Youth Choir rehearsal"]
+    assert [(u.day, u.marked) for u in choir_rows] == [(wednesday, register.marked - 1)]
+    assert choir_rows[0].school_name == "St John-at-Hackney Church Hall"
+    # Half term (borough-wide) has no rehearsals; other tutors' ensembles are not listed.
+    assert not [d for _n, d in found if date(2026, 10, 26) <= d <= date(2026, 10, 30)]
+    assert {n for n, _d in found} == {
+        "Hackney Schools String Orchestra rehearsal",
+        "Hackney Youth Choir rehearsal",
+    }
+    # Taking the register (all present) takes it off the list.
+    ensembles.mark_rest_present(db, strings.ensemble_id, strings_days[-1], "delivered")
+    after = untaken_rehearsals(db, SATURDAY)
+    assert ("Hackney Schools String Orchestra rehearsal", strings_days[-1]) not in after
+    assert len(after) == len(found) - 1
+    # A rehearsal the office cancelled has no register to take.
+    with db.transaction() as session:
+        session.add(
+            Rehearsal(
+                id=rehearsal_id(strings.ensemble_id, strings_days[0]),
+                ensemble_id=strings.ensemble_id,
+                date=strings_days[0],
+                status="tutor_absent",
+                note="",
+            )
+        )
+    assert ("Hackney Schools String Orchestra rehearsal", strings_days[0]) not in (
+        untaken_rehearsals(db, SATURDAY)
+    )
 
 
 def test_a_member_moved_keeps_their_rehearsal_history(db):

@@ -204,6 +204,35 @@ def test_a_rehearsal_register_is_taken_with_the_same_keys_and_undo_as_a_lesson(q
     assert [r.code for r in stored.rows[:4]] == ["P", "L", "LE", "AU"]
 
 
+def test_a_rehearsal_register_says_rehearsal_not_lesson(qtbot, window, monkeypatch):
+    from hms_desktop.data import clock
+
+    monkeypatch.setattr(clock, "today", lambda: MONDAY)
+    page = choose(window, "Hackney Schools String Orchestra")
+    page.tabs.setCurrentIndex(1)
+    page.day.setDate(SATURDAY + timedelta(days=7))  # next Saturday: not happened yet
+    view = page.register_view
+    assert view.register is not None and view.register.in_future
+    shown = [view.message.text()]
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_P)
+    assert view.model.row_at(0).code is None  # refused
+    shown += [view.message.text(), window.statusBar().currentMessage()]
+    for text in shown:
+        assert "rehearsal" in text and "lesson" not in text.lower(), text
+    words = [view.note_label.text(), view.note.placeholderText()]
+    assert "Rehearsal" in words[0]
+    assert not [w for w in words if "lesson" in w.lower()]
+    # On the day: F8 marks everyone present, and what Ctrl+Z would undo says rehearsal too.
+    page.day.setDate(SATURDAY)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F8)
+    assert view.register.marked == len(view.register.rows)
+    undo = window.context.undo.undoText()
+    assert "rehearsal" in undo and "lesson" not in undo.lower(), undo
+
+
 def test_a_rehearsal_outside_the_season_says_so_instead_of_a_register(qtbot, window):
     page = choose(window, "Hackney Youth Choir")
     page.tabs.setCurrentIndex(1)
@@ -221,6 +250,72 @@ def test_rehearsals_appear_on_today_at_their_slot_and_open_their_register(qtbot,
     register = window.today.register_view.register
     assert register.group_name == model.entry(rows[-1]).group_name.removesuffix(" rehearsal")
     assert register.kind_label == "Orchestra rehearsal"
+
+
+def test_a_rehearsal_not_taken_is_listed_by_name_and_venue_and_enter_opens_its_register(
+    qtbot, db, monkeypatch
+):
+    from hms_desktop.data import clock
+    from hms_desktop.ui.register.rehearsal import RehearsalRegister
+    from hms_desktop.ui.today.untaken_dialog import UntakenDialog
+
+    monkeypatch.setattr(clock, "today", lambda: MONDAY)
+    choir = next(e for e in ensembles.my_ensembles(db) if e.name == "Hackney Youth Choir")
+    wednesday = MONDAY - timedelta(days=5)
+    taken = ensembles.open_rehearsal(db, choir.ensemble_id, wednesday)
+    forgotten = taken.rows[3]  # one member's mark lost: the register is not complete
+    ensembles.clear_rehearsal_mark(db, choir.ensemble_id, wednesday, forgotten.pupil_id)
+    win = MainWindow(db, DataEvents(), day=MONDAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    seen = []
+
+    def take_the_choirs(dialog: UntakenDialog) -> None:
+        table = dialog.table
+        try:
+            qtbot.keyClick(table, Qt.Key.Key_Home)
+            for _ in range(dialog.model.rowCount()):
+                row = dialog.model.row_at(table.currentIndex().row())
+                if row.group_id == choir.ensemble_id:
+                    break
+                qtbot.keyClick(table, Qt.Key.Key_Down)
+            else:
+                return  # not listed: the dialog is closed below
+            at = table.currentIndex().row()
+            seen.append([dialog.model.index(at, c).data() for c in range(5)])
+            qtbot.keyClick(table, Qt.Key.Key_Return)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, lambda: _when_modal(UntakenDialog, take_the_choirs))
+    qtbot.keyClick(win, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    ((day, _time, name, venue, register),) = seen
+    assert (day, name, venue) == (
+        "Wed 18 Nov",
+        "Hackney Youth Choir rehearsal",
+        "St John-at-Hackney Church Hall",
+    )
+    assert register == f"{len(taken.rows) - 1} of {len(taken.rows)} marked"
+    view = win.register_view
+    assert win.today.day == wednesday
+    assert isinstance(view.backend, RehearsalRegister)
+    assert (view.register.group_id, view.register.day) == (choir.ensemble_id, wednesday)
+    assert view.register.kind_label == "Choir rehearsal"
+    qtbot.waitUntil(view.table.hasFocus)
+    assert view.model.row_at(view.table.currentIndex().row()).pupil_id == forgotten.pupil_id
+    qtbot.keyClick(view.table, Qt.Key.Key_P)
+    assert not [u for u in win.today.untaken if u.group_id == choir.ensemble_id]
+
+
+def _when_modal(kind, act) -> None:
+    dialog = QApplication.activeModalWidget()
+    if not isinstance(dialog, kind):
+        QTimer.singleShot(20, lambda: _when_modal(kind, act))
+        return
+    act(dialog)
 
 
 def test_the_seating_plan_prints_every_member_by_name(qtbot, window, tmp_path):
@@ -392,4 +487,62 @@ def test_ensemble_certificates_open_the_certificates_flow_for_every_member(qtbot
     ((title, template, plan),) = seen
     assert title.endswith("Hackney Steel Pans") and template == "ensemble"
     assert len(plan.ready) == page.roster.roster.ensemble.members
-    assert all(c.wording.startswith("for playing in ") for c in plan.ready)
+    # Members of other ensembles too: the certificate names the one it was printed from.
+    assert {c.wording for c in plan.ready} == {"for playing in Hackney Steel Pans, 2026–27"}
+
+
+def test_certificates_for_a_performance_name_the_performance_and_the_ensemble(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    page = choose(window, "Hackney Youth Choir")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    panel = page.performances
+    panel.ask_new = lambda: ("Carol Service", MONDAY, "St John-at-Hackney")
+    assert panel.new_performance()
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.chosen_plan())
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    panel.certificates.click()
+    (plan,) = seen
+    assert len(plan.ready) == panel.list_model.row_at(0).performers
+    assert {c.wording for c in plan.ready} == {
+        "for performing in Carol Service with Hackney Youth Choir, 2026–27"
+    }
+
+
+def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    window.today.show_day(SATURDAY)
+    model = window.today.timetable_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if (e := model.entry(r)) and e.group_name == "Hackney Schools String Orchestra rehearsal"
+    )
+    window.today.timetable.selectRow(row)
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CertificatesDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.selected_template().value, dialog.chosen_plan()))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.today.register_view.certificates.click()
+    ((template, plan),) = seen
+    assert template == "ensemble" and len(plan.ready) == model.entry(row).pupils
+    assert {c.wording for c in plan.ready} == {
+        "for playing in Hackney Schools String Orchestra, 2026–27"
+    }

@@ -27,6 +27,8 @@ from hms_desktop.data.models import (
     EnsembleMember,
     FrameworkLevel,
     Instrument,
+    Performance,
+    PerformanceMember,
     Pupil,
     Tutor,
 )
@@ -46,6 +48,15 @@ class PlannedCertificate:
     wording: str
     level_id: str | None
     level_text: str | None
+
+
+@dataclass(frozen=True)
+class PrintedFrom:
+    """Where a batch was printed from, when that decides what it says: an ensemble's roster, or
+    one of its performances. None: the pupils' own (a lesson's group, a pupil)."""
+
+    ensemble_id: str
+    performance_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,8 +101,56 @@ def _latest(session: Session, pupil_id: str, kinds: tuple[str, ...]):
     ).first()
 
 
+def _ensemble_wording(
+    session: Session, pupil_id: str, on: date, source: PrintedFrom | None
+) -> tuple[str, None, None] | str:
+    """For playing in the ensemble printed from (or performing in its performance); printed
+    from elsewhere, the pupil's own ensemble."""
+    member = (
+        select(Ensemble.name)
+        .join(EnsembleMember, EnsembleMember.ensemble_id == Ensemble.id)
+        .where(
+            EnsembleMember.pupil_id == pupil_id,
+            EnsembleMember.left_on.is_(None),
+            EnsembleMember.deleted_at.is_(None),
+        )
+        .order_by(Ensemble.name)
+        .limit(1)
+    )
+    if source is None:
+        ensemble = session.scalar(member)
+        if ensemble is None:
+            return "is not a member of an ensemble"
+        return f"for playing in {ensemble}, {academic_year(on)}", None, None
+    chosen = session.get(Ensemble, source.ensemble_id)
+    if chosen is None:
+        raise NotFound("That ensemble is not on this laptop; nothing printed.")
+    if source.performance_id is None:
+        if session.scalar(member.where(Ensemble.id == chosen.id)) is None:
+            return f"is not a member of {chosen.name}"
+        return f"for playing in {chosen.name}, {academic_year(on)}", None, None
+    performance = session.get(Performance, source.performance_id)
+    if performance is None or performance.ensemble_id != chosen.id:
+        raise NotFound(f"That performance of {chosen.name} is not on this laptop; nothing printed.")
+    performed = session.scalar(
+        select(PerformanceMember.id).where(
+            PerformanceMember.performance_id == performance.id,
+            PerformanceMember.pupil_id == pupil_id,
+            PerformanceMember.deleted_at.is_(None),
+        )
+    )
+    if performed is None:
+        return f"did not perform in {performance.title}"
+    return (
+        f"for performing in {performance.title} with {chosen.name}, "
+        f"{academic_year(performance.performed_on)}",
+        None,
+        None,
+    )
+
+
 def _wording(
-    session: Session, template: Template, pupil_id: str, on: date
+    session: Session, template: Template, pupil_id: str, on: date, source: PrintedFrom | None
 ) -> tuple[str, str | None, str | None] | str:
     """(wording, level id, level text), or the reason this pupil cannot have it."""
     if template is Template.ACHIEVEMENT:
@@ -116,28 +175,21 @@ def _wording(
             level,
         )
     if template is Template.ENSEMBLE:
-        ensemble = session.scalar(
-            select(Ensemble.name)
-            .join(EnsembleMember, EnsembleMember.ensemble_id == Ensemble.id)
-            .where(
-                EnsembleMember.pupil_id == pupil_id,
-                EnsembleMember.left_on.is_(None),
-                EnsembleMember.deleted_at.is_(None),
-            )
-            .limit(1)
-        )
-        if ensemble is None:
-            return "is not a member of an ensemble"
-        return f"for playing in {ensemble}, {academic_year(on)}", None, None
+        return _ensemble_wording(session, pupil_id, on, source)
     instrument = _instrument(session, pupil_id)
     subject = f"{instrument} lessons" if instrument else "music lessons"
     return f"for outstanding effort and commitment in {subject}, {term_name(on)}", None, None
 
 
 def plan_certificates(
-    db: Database, template: Template | str, pupil_ids: list[str], on: date
+    db: Database,
+    template: Template | str,
+    pupil_ids: list[str],
+    on: date,
+    source: PrintedFrom | None = None,
 ) -> CertificatePlan:
-    """What each chosen pupil's certificate would say, and who cannot have one yet (and why)."""
+    """What each chosen pupil's certificate would say, and who cannot have one yet (and why).
+    ``source``: the ensemble (or performance) printed from, which ensemble certificates name."""
     template = Template(template)
     ready, missing = [], []
     with db.reading() as session:
@@ -151,7 +203,7 @@ def plan_certificates(
                 pupil.given_name, pupil.family_name, pupil.preferred_name, pupil.family_name_first
             )
             name_problem = problems_with_name(name)
-            wording = _wording(session, template, pupil_id, on)
+            wording = _wording(session, template, pupil_id, on, source)
             if name_problem or isinstance(wording, str):
                 missing.append(f"{name[:60]}: {name_problem or wording}")
                 continue

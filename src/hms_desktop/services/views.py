@@ -145,7 +145,9 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class UntakenRegister:
-    """A past lesson whose register is not complete: an unpaid lesson until it is taken."""
+    """A past lesson (or ensemble rehearsal) whose register is not complete: an unpaid lesson
+    until it is taken. For a rehearsal, ``group_id`` is the ensemble's and ``school_name`` the
+    venue."""
 
     group_id: str
     day: date
@@ -154,3 +156,4 @@ class UntakenRegister:
     school_name: str
     pupils: int
     marked: int
+    is_rehearsal: bool = False

@@ -26,6 +26,7 @@ from .rehearsals import (
 )
 from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
 from .sections import SectionOrder, move_section, reorder_sections
+from .untaken import untaken_rehearsals_in
 from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "roster_of",
     "save_rehearsal_note",
     "set_performed",
+    "untaken_rehearsals_in",
     "withdraw_performance",
 ]

@@ -70,6 +70,19 @@ def in_season(ensemble: Ensemble, day: date) -> None:
         )
 
 
+def member_on(member: EnsembleMember, pupil: Pupil, day: date) -> bool:
+    """On the roster that day: joined by then, not yet left, and not withdrawn by then."""
+    return (
+        member.deleted_at is None
+        and member.joined_on <= day
+        and (member.left_on is None or member.left_on > day)
+        and (
+            pupil.status == "active"
+            or (pupil.withdrawn_on is not None and pupil.withdrawn_on > day)
+        )
+    )
+
+
 def _on_roster(session: Session, ensemble_id: str, day: date) -> dict[str, tuple]:
     """Members on the day: pupil → (pupil, member, section name)."""
     rows = session.execute(
@@ -82,12 +95,7 @@ def _on_roster(session: Session, ensemble_id: str, day: date) -> dict[str, tuple
             EnsembleMember.joined_on <= day,
         )
     ).all()
-    return {
-        p.id: (p, m, s)
-        for p, m, s in rows
-        if (m.left_on is None or m.left_on > day)
-        and (p.status == "active" or (p.withdrawn_on is not None and p.withdrawn_on > day))
-    }
+    return {p.id: (p, m, s) for p, m, s in rows if member_on(m, p, day)}
 
 
 def register_in(session: Session, ensemble_id: str, day: date) -> Register:

@@ -1,5 +1,6 @@
-"""Registers not yet taken: the tutor's lessons on past days of this term with no complete
-register. An untaken register is an unpaid lesson and an unbilled family."""
+"""Registers not yet taken: the tutor's lessons on past days of this term, and rehearsals of the
+ensembles they lead this season, with no complete register. An untaken register is an unpaid
+lesson and an unbilled family."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from hms_desktop.data.models import (
 from hms_desktop.domain.ids import lesson_id
 from hms_desktop.domain.types import LessonStatus
 
+from ..ensembles import untaken_rehearsals_in
 from ..profile import TUTOR_ID, get_setting
 from ..views import UntakenRegister
 
@@ -35,8 +37,9 @@ def _enrolled(rows, day: date) -> int:
 
 
 def untaken_registers(db: Database, today: date | None = None) -> list[UntakenRegister]:
-    """Past lessons of the tutor's groups this term, oldest first, whose register is not
-    complete (not taken at all, or some pupils not marked)."""
+    """Past lessons of the tutor's groups this term and past rehearsals of their ensembles this
+    season, oldest first, whose register is not complete (not taken at all, or some pupils not
+    marked)."""
     today = today or clock.today()
     with db.reading() as session:
         me = get_setting(session, TUTOR_ID)
@@ -88,6 +91,7 @@ def untaken_registers(db: Database, today: date | None = None) -> list[UntakenRe
                 .group_by(AttendanceMark.lesson_id)
             ).all()
         )
+        rehearsals = untaken_rehearsals_in(session, me, today)
     found = []
     for lid, (group, school, day) in wanted.items():
         status = statuses.get(lid, LessonStatus.SCHEDULED.value)
@@ -106,5 +110,6 @@ def untaken_registers(db: Database, today: date | None = None) -> list[UntakenRe
                 marked=done,
             )
         )
+    found += rehearsals
     found.sort(key=lambda u: (u.day, u.start_time, u.group_name))
     return found

@@ -31,7 +31,7 @@ from hms_desktop.certificates.content import CertificateContent, Template
 from hms_desktop.certificates.preview import page_count, pdf_page_png, preview_png
 from hms_desktop.data.engine import Database
 from hms_desktop.domain.errors import HmsError
-from hms_desktop.services.certificates import CertificatePlan, plan_certificates
+from hms_desktop.services.certificates import CertificatePlan, PrintedFrom, plan_certificates
 from hms_desktop.services.certificates import print_certificates as issue_and_render
 
 from ..common.events import ChangeKind, DataEvents
@@ -52,6 +52,7 @@ class CertificatesDialog(QDialog):
         title: str,
         on: date,
         parent: QWidget | None = None,
+        source: PrintedFrom | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Certificates: {title}")
@@ -60,6 +61,7 @@ class CertificatesDialog(QDialog):
         self._events = events
         self._pupil_ids = pupil_ids
         self._on = on
+        self._source = source  # the ensemble or performance printed from: its certificates say so
         self._plan: CertificatePlan | None = None
         self._job: Job | None = None
         self._print_after = False
@@ -132,7 +134,7 @@ class CertificatesDialog(QDialog):
     def refresh(self) -> None:
         try:
             self._plan = plan_certificates(
-                self._db, self.selected_template(), self._pupil_ids, self._on
+                self._db, self.selected_template(), self._pupil_ids, self._on, self._source
             )
         except HmsError as err:
             self._plan = None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hms_desktop.domain.errors import HmsError
 from hms_desktop.services import ensembles
+from hms_desktop.services.certificates import PrintedFrom
 from hms_desktop.services.ensembles.printouts import (
     default_name,
     paper_register_pdf,
@@ -48,8 +49,9 @@ def ensembles_page(context: PageContext) -> "EnsemblesPage":
 
 
 class EnsemblesPage(QWidget):
-    # (pupil ids, title, day): the shell opens the certificates flow with the ensemble template
-    certificates_requested = Signal(list, str, object)
+    # (pupil ids, title, day, PrintedFrom): the shell opens the certificates flow with the
+    # ensemble template, naming the ensemble (and performance) printed from
+    certificates_requested = Signal(list, str, object, object)
 
     def __init__(self, context: PageContext) -> None:
         super().__init__()
@@ -119,7 +121,7 @@ class EnsemblesPage(QWidget):
         self.tabs.addTab(rehearsal, "Rehear&sal register")
         self.performances = PerformancesPanel(context)
         self.performances.status_message.connect(context.say)
-        self.performances.certificates_requested.connect(self.certificates_requested)
+        self.performances.certificates_requested.connect(self._performer_certificates)
         self.tabs.addTab(self.performances, "Performan&ces")
         self.tabs.currentChanged.connect(lambda i: i == 1 and self.open_rehearsal())
 
@@ -261,8 +263,18 @@ class EnsemblesPage(QWidget):
         roster = self.roster.roster
         if roster is not None and roster.rows:
             self.certificates_requested.emit(
-                [r.pupil_id for r in roster.rows], roster.ensemble.name, self._ctx.today()
+                [r.pupil_id for r in roster.rows],
+                roster.ensemble.name,
+                self._ctx.today(),
+                PrintedFrom(roster.ensemble.ensemble_id),
             )
+
+    def _performer_certificates(self, pupil_ids: list, title: str, on: date) -> None:
+        roster, performance = self.roster.roster, self.performances.current_performance()
+        if roster is None or performance is None:
+            return
+        source = PrintedFrom(roster.ensemble.ensemble_id, performance.performance_id)
+        self.certificates_requested.emit(pupil_ids, title, on, source)
 
     def _save_dialog(self, name: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(

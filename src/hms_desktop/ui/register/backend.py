@@ -18,11 +18,40 @@ class StatusButton:
     tip: str
 
 
+@dataclass(frozen=True)
+class Wording:
+    """What the register calls the occasion it records, in every text the tutor reads."""
+
+    noun: str  # "lesson", "rehearsal"
+    who: str  # whose register it is: "group", "ensemble"
+    ahead: str  # what can be entered before the day, said after "it has not happened yet"
+    note_hint: str  # the note's placeholder
+
+    @property
+    def note_label(self) -> str:
+        return f"{self.noun.capitalize()} &note"
+
+
+LESSON_WORDS = Wording(
+    "lesson",
+    "group",
+    "Only a cancellation known ahead (school closed, tutor absent) can be entered now.",
+    "What you covered, anything for next week (saved as you type)",
+)
+REHEARSAL_WORDS = Wording(
+    "rehearsal",
+    "ensemble",
+    "Its register can be taken on the day.",
+    "What you rehearsed, anything for next week (saved as you type)",
+)
+
+
 class RegisterBackend(Protocol):
     """One register (a lesson, a rehearsal): every write goes through its services."""
 
     key: tuple[str, date]
     statuses: tuple[StatusButton, ...]
+    words: Wording
 
     def open(self) -> Register: ...
     def mark(self, pupil_id: str, code: str, comment: str | None) -> MarkChange: ...
@@ -53,6 +82,7 @@ class LessonRegister:
     """A teaching group's lesson on one day."""
 
     statuses = LESSON_STATUSES
+    words = LESSON_WORDS
 
     def __init__(self, db: Database, group_id: str, day: date) -> None:
         self._db = db

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from hms_desktop.domain.types import LessonStatus
 
+from .backend import LESSON_WORDS, Wording
 from .model import CARE, CODE, COMMENT, PUPIL, YEAR, RegisterModel
 
 
@@ -46,7 +47,6 @@ class RegisterPanel(QWidget):
         self.buttons.addWidget(self.all_present)
         self.status_buttons: dict[LessonStatus, QPushButton] = {}
         self.certificates = QPushButton("&Certificates…")
-        self.certificates.setToolTip("Print certificates for the pupils in this group")
 
         self.model = RegisterModel(self)
         self.table = QTableView()
@@ -73,10 +73,9 @@ class RegisterPanel(QWidget):
         self.message.setObjectName("registerMessage")
         self.message.setWordWrap(True)
 
-        self.note_label = QLabel("Lesson &note")
+        self.note_label = QLabel()  # "Lesson note", "Rehearsal note": the register says which
         self.note = QPlainTextEdit()
         self.note_label.setBuddy(self.note)
-        self.note.setPlaceholderText("What you covered, anything for next week (saved as you type)")
         self.note.setMaximumHeight(50)
         self.note.setTabChangesFocus(True)
 
@@ -94,6 +93,12 @@ class RegisterPanel(QWidget):
         note_row.addWidget(self.note, 1)
         layout.addLayout(note_row)
         self.setTabOrder(self.table, self.note)  # Tab from the register goes to the note
+        self._use_words(LESSON_WORDS)
+
+    def _use_words(self, words: Wording) -> None:
+        self.note_label.setText(words.note_label)
+        self.note.setPlaceholderText(words.note_hint)
+        self.certificates.setToolTip(f"Print certificates for the pupils in this {words.who}")
 
     def _warn(self, text: str) -> None:
         self.message.setText(f"<span style='color:#a40000'>{text}</span>")

@@ -8,7 +8,7 @@ from hms_desktop.domain.types import LessonStatus
 from hms_desktop.services import ensembles
 from hms_desktop.services.views import MarkChange, MarkState, Register, StatusChange
 
-from .backend import StatusButton
+from .backend import REHEARSAL_WORDS, StatusButton
 
 
 class RehearsalRegister:
@@ -16,6 +16,7 @@ class RehearsalRegister:
     (the office records those); F8 marks everyone not yet marked present."""
 
     statuses: tuple[StatusButton, ...] = ()
+    words = REHEARSAL_WORDS
 
     def __init__(self, db: Database, ensemble_id: str, day: date) -> None:
         self._db = db

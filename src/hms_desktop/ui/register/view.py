@@ -20,7 +20,7 @@ from hms_desktop.services.views import MarkState, Register, RegisterRow
 
 from ..common.context import PageContext
 from ..common.events import ChangeKind
-from .backend import RegisterBackend
+from .backend import LESSON_WORDS, RegisterBackend, Wording
 from .model import PUPIL
 from .panel import RegisterPanel
 from .undo import RestoreCommand, Restored
@@ -75,12 +75,17 @@ class RegisterView(RegisterPanel):
     def backend(self) -> RegisterBackend | None:
         return self._backend
 
+    @property
+    def _words(self) -> Wording:
+        return self._backend.words if self._backend is not None else LESSON_WORDS
+
     def open(self, backend: RegisterBackend) -> None:
         """Show this register, the first unmarked pupil selected. Focus stays where it is."""
         self.save_note()
         register = backend.open()
         if self._backend is None or backend.statuses != self._backend.statuses:
             self._build_status_buttons(backend)
+        self._use_words(backend.words)
         self._backend = backend
         self._clear_typed()
         self._show(register)
@@ -144,8 +149,8 @@ class RegisterView(RegisterPanel):
         self.message.clear()
         if not register.accepts_marks:
             self.message.setText(
-                f"This lesson is on {register.day:%A %-d %B}: it has not happened yet. Only a "
-                "cancellation known ahead (school closed, tutor absent) can be entered now."
+                f"This {self._words.noun} is on {register.day:%A %-d %B}: it has not happened "
+                f"yet. {self._words.ahead}"
             )
         if keep_row and 0 <= row < self.model.rowCount():
             self.table.selectRow(row)
@@ -394,7 +399,7 @@ class RegisterView(RegisterPanel):
         )
         if (change.before.status, change.before.marks) != (change.register.status, after):
             self._push(
-                f"{status.label} for the lesson",
+                f"{status.label} for the {self._words.noun}",
                 change.before.marks,
                 after,
                 change.before.status,
@@ -474,7 +479,8 @@ class RegisterView(RegisterPanel):
             f"Certificate for {row.name}…", lambda: self.certificates_requested.emit(row.pupil_id)
         )
         menu.addAction(
-            "Certificates for the group…", lambda: self.certificates_requested.emit(None)
+            f"Certificates for the {self._words.who}…",
+            lambda: self.certificates_requested.emit(None),
         )
         rect = self.table.visualRect(self.model.index(index, PUPIL))
         self.show_menu(menu, self.table.viewport().mapToGlobal(rect.center()))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from hms_desktop import APP_NAME
 from hms_desktop.data.engine import Database
 from hms_desktop.domain.types import LessonStatus
+from hms_desktop.services.certificates import PrintedFrom
 from hms_desktop.services.views import Register
 from hms_desktop.sync.client import CentralClient
 
@@ -29,6 +30,7 @@ from ..common.fonts import register_bundled_fonts
 from ..ensembles.page import ensembles_page
 from ..pupils.page import pupils_page
 from ..register.backend import LESSON_STATUSES
+from ..register.rehearsal import RehearsalRegister
 from ..sync.controller import SyncController
 from ..sync.page import SyncPage
 from ..today.page import TodayPage
@@ -61,7 +63,9 @@ class MainWindow(QMainWindow):
 
         self.today = TodayPage(self.context, day)
         self.today.certificates_requested.connect(
-            lambda view, pupil: self.open_certificates(view.register, pupil)
+            lambda view, pupil: self.open_certificates(
+                view.register, pupil, isinstance(view.backend, RehearsalRegister)
+            )
         )
         self.pupils = pupils_page(self.context)
         self.ensembles = ensembles_page(self.context)
@@ -262,12 +266,19 @@ class MainWindow(QMainWindow):
 
     # --- certificates ------------------------------------------------------------------------
 
-    def certificates_dialog(self, register: Register | None, pupil_id: str | None = None):
-        """Certificates for the whole group, or for one pupil of it."""
+    def certificates_dialog(
+        self, register: Register | None, pupil_id: str | None = None, rehearsal: bool = False
+    ):
+        """Certificates for the whole group, or for one pupil of it; from a rehearsal's
+        register, participation certificates naming its ensemble."""
         if register is None:
             return None
         rows = [r for r in register.rows if pupil_id in (None, r.pupil_id)]
         title = rows[0].name if pupil_id and rows else register.group_name
+        if rehearsal:
+            return self.ensemble_certificates_dialog(
+                [r.pupil_id for r in rows], title, register.day, PrintedFrom(register.group_id)
+            )
         return CertificatesDialog(
             self._db, self.context.events, [r.pupil_id for r in rows], title, register.day, self
         )
@@ -278,19 +289,28 @@ class MainWindow(QMainWindow):
         if register is not None:
             self.pupils.open_group_assessment(register.group_id, register.group_name)
 
-    def ensemble_certificates_dialog(self, pupil_ids: list, title: str, on: date):
-        """Participation certificates for an ensemble's members or a performance's performers."""
-        dialog = CertificatesDialog(self._db, self.context.events, pupil_ids, title, on, self)
+    def ensemble_certificates_dialog(
+        self, pupil_ids: list, title: str, on: date, source: PrintedFrom | None = None
+    ):
+        """Participation certificates for an ensemble's members or a performance's performers,
+        naming the ensemble (and performance) they were printed from."""
+        dialog = CertificatesDialog(
+            self._db, self.context.events, pupil_ids, title, on, self, source=source
+        )
         dialog.set_template("ensemble")
         return dialog
 
-    def open_ensemble_certificates(self, pupil_ids: list, title: str, on: date) -> None:
-        dialog = self.ensemble_certificates_dialog(pupil_ids, title, on)
+    def open_ensemble_certificates(
+        self, pupil_ids: list, title: str, on: date, source: PrintedFrom | None = None
+    ) -> None:
+        dialog = self.ensemble_certificates_dialog(pupil_ids, title, on, source)
         dialog.exec()
         dialog.deleteLater()
 
-    def open_certificates(self, register: Register | None, pupil_id: str | None = None) -> None:
-        dialog = self.certificates_dialog(register, pupil_id)
+    def open_certificates(
+        self, register: Register | None, pupil_id: str | None = None, rehearsal: bool = False
+    ) -> None:
+        dialog = self.certificates_dialog(register, pupil_id, rehearsal)
         if dialog is not None:
             dialog.exec()
 

@@ -65,7 +65,8 @@ class TodayPage(QWidget):
         self.untaken_button = QPushButton()
         self.untaken_button.setObjectName("untaken")
         self.untaken_button.setToolTip(
-            "Lessons on earlier days of this term whose register is not complete (Ctrl+U)"
+            "Lessons and rehearsals on earlier days of this term whose register is not "
+            "complete (Ctrl+U)"
         )
         self.untaken_button.clicked.connect(self.show_untaken)
 
@@ -305,9 +306,9 @@ class TodayPage(QWidget):
             self.show_day(chosen.day)
             row = self.timetable_model.row_of(chosen.group_id)
             if row is not None:
-                self.timetable.selectRow(row)
-            elif self.open_register(chosen.group_id, chosen.day):
-                pass
+                self.timetable.selectRow(row)  # opens its register, a rehearsal's too
+            else:
+                self.open_register(chosen.group_id, chosen.day, chosen.is_rehearsal)
             self.focus_register()
         return dialog
 

@@ -1,4 +1,5 @@
-"""Registers not yet taken on earlier days of this term: choose one to take it now."""
+"""Registers not yet taken on earlier days of this term (lessons and ensemble rehearsals):
+choose one to take it now."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,7 +19,7 @@ from ..common.table_model import Index, RowsTableModel
 
 
 class UntakenModel(RowsTableModel[UntakenRegister]):
-    HEADERS = ("Day", "Time", "Lesson", "School", "Register")
+    HEADERS = ("Day", "Time", "Lesson or rehearsal", "School or venue", "Register")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not self.valid(index):
@@ -38,6 +39,18 @@ class UntakenModel(RowsTableModel[UntakenRegister]):
         return None
 
 
+def _counted(untaken: list[UntakenRegister]) -> str:
+    """'3 lessons and 1 rehearsal': what the list holds, in the tutor's words."""
+    rehearsals = sum(1 for u in untaken if u.is_rehearsal)
+    lessons = len(untaken) - rehearsals
+    parts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in ((lessons, "lesson"), (rehearsals, "rehearsal"))
+        if n
+    ]
+    return " and ".join(parts)
+
+
 class UntakenDialog(QDialog):
     def __init__(self, untaken: list[UntakenRegister], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,7 +61,7 @@ class UntakenDialog(QDialog):
         n = len(untaken)
         intro = QLabel(
             (
-                f"{n} lesson{'s' if n != 1 else ''} on earlier days of this term "
+                f"{_counted(untaken)} on earlier days of this term "
                 f"{'have' if n != 1 else 'has'} no complete register. Until a register is "
                 "taken the lesson is not paid and the family is not billed. Choose one and "
                 "press Enter to take it now."
