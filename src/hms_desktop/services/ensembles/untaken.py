@@ -39,9 +39,10 @@ def _rehearsal_days(ensemble: Ensemble, today: date, closed: list[tuple[date, da
 
 
 def untaken_rehearsals_in(session: Session, me: str | None, today: date) -> list[UntakenRegister]:
-    """Past rehearsals of the tutor's ensembles this season whose register is not complete: not
-    cancelled, and some member on the roster that day without a mark. Ensembles with no season
-    or no rehearsal slot set by the office have no days to check."""
+    """Past rehearsals of the ensembles the tutor leads this season whose register is not
+    complete: not cancelled, and some member on the roster that day without a mark. (A helper
+    is not asked: taking the register is the leader's job, though a helper may.) Ensembles with
+    no season or no rehearsal slot set by the office have no days to check."""
     ensembles = session.scalars(
         select(Ensemble).where(
             Ensemble.leader_id == me,
