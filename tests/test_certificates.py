@@ -205,11 +205,11 @@ def test_ensemble_certificates_name_the_ensemble_they_were_printed_from(db, tmp_
         db, "ensemble", [*both, outsider], MONDAY, PrintedFrom(mine["Hackney Youth Choir"])
     )
     assert {p.pupil_id for p in plan.ready} == set(both)
-    assert {p.wording for p in plan.ready} == {"for playing in Hackney Youth Choir, 2026–27"}
+    assert {p.wording for p in plan.ready} == {"for singing in Hackney Youth Choir, 2026–27"}
     assert len(plan.missing) == 1 and "not a member of Hackney Youth Choir" in plan.missing[0]
     print_certificates(db, plan, tmp_path / "choir.pdf", MONDAY)
     text = " ".join(_pdf_text(tmp_path / "choir.pdf").split())
-    assert text.count("for playing in Hackney Youth Choir") == len(both)
+    assert text.count("for singing in Hackney Youth Choir") == len(both)
     assert "Youth Orchestra" not in text
 
     # From a performance: the performance and the ensemble, for those who performed.

@@ -101,13 +101,18 @@ def _latest(session: Session, pupil_id: str, kinds: tuple[str, ...]):
     ).first()
 
 
+def _taking_part(ensemble: Ensemble) -> str:
+    """A choir sings; every other ensemble plays."""
+    return "singing" if ensemble.kind == "choir" else "playing"
+
+
 def _ensemble_wording(
     session: Session, pupil_id: str, on: date, source: PrintedFrom | None
 ) -> tuple[str, None, None] | str:
-    """For playing in the ensemble printed from (or performing in its performance); printed
-    from elsewhere, the pupil's own ensemble."""
+    """For playing (singing, in a choir) in the ensemble printed from, or performing in its
+    performance; printed from elsewhere, the pupil's own ensemble."""
     member = (
-        select(Ensemble.name)
+        select(Ensemble)
         .join(EnsembleMember, EnsembleMember.ensemble_id == Ensemble.id)
         .where(
             EnsembleMember.pupil_id == pupil_id,
@@ -121,14 +126,14 @@ def _ensemble_wording(
         ensemble = session.scalar(member)
         if ensemble is None:
             return "is not a member of an ensemble"
-        return f"for playing in {ensemble}, {academic_year(on)}", None, None
+        return f"for {_taking_part(ensemble)} in {ensemble.name}, {academic_year(on)}", None, None
     chosen = session.get(Ensemble, source.ensemble_id)
     if chosen is None:
         raise NotFound("That ensemble is not on this laptop; nothing printed.")
     if source.performance_id is None:
         if session.scalar(member.where(Ensemble.id == chosen.id)) is None:
             return f"is not a member of {chosen.name}"
-        return f"for playing in {chosen.name}, {academic_year(on)}", None, None
+        return f"for {_taking_part(chosen)} in {chosen.name}, {academic_year(on)}", None, None
     performance = session.get(Performance, source.performance_id)
     if performance is None or performance.ensemble_id != chosen.id:
         raise NotFound(f"That performance of {chosen.name} is not on this laptop; nothing printed.")
