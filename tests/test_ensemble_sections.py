@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hms_central.store import Row, make_engine
 from hms_desktop.data.models import OutboxEntry
 from hms_desktop.services import ensembles
+from hms_desktop.services.account import waiting_in_words
 from hms_desktop.services.ensembles import RosterProblem, printouts
 from hms_desktop.ui.ensembles.sections import SectionOrderDialog
 
@@ -54,6 +55,7 @@ def test_moving_a_section_reorders_the_roster_and_queues_each_section_that_moved
     assert sections_in_row_order[:3] == ["Violin 1", "Viola", "Violin 2"]
     queued = queued_sections(db)
     assert {(f["name"], f["ordinal"]) for f in queued} == {("Viola", 1), ("Violin 2", 2)}
+    assert waiting_in_words(db) == "2 changes to the order of sections not yet sent"
     assert change.before == tuple(s.section_id for s in roster.sections)
     # Undo is the old order again, as a new change that syncs.
     ensembles.reorder_sections(db, eid, change.before)
@@ -108,6 +110,7 @@ def test_ctrl_shift_arrows_move_the_selected_members_section_and_ctrl_z_puts_it_
     assert names(panel.roster) == before
     qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: names(panel.roster)[:2] == ["Violin 2", "Violin 1"])
+    assert window.statusBar().currentMessage() == "Undone: Move section Violin 1"
     qtbot.keyClick(panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: names(panel.roster) == before)
     qtbot.keyClick(panel.table, Qt.Key.Key_Z, ctrl_shift)  # redo
@@ -141,9 +144,11 @@ def test_the_section_order_dialog_moves_the_chosen_section_by_keyboard(qtbot, wi
     dialog.close()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    panel.ask_section_order = lambda: chosen
+    panel.ask_section_order = lambda: (chosen, dialog.moved)
     qtbot.keyClick(panel.table, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # Section order…
     qtbot.waitUntil(lambda: names(panel.roster) == ["Bass", "Soprano", "Alto", "Tenor"])
+    assert window.statusBar().currentMessage() == "Bass now comes first."
+    assert panel.table.hasFocus()  # back on the roster after the dialog
     panel.ask_section_order = lambda: None  # cancelled: nothing changes
     assert not panel.reorder_sections()
     assert names(panel.roster) == ["Bass", "Soprano", "Alto", "Tenor"]

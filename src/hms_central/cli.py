@@ -200,45 +200,47 @@ def _assign_cover(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_member(session: Session, args: argparse.Namespace) -> int:
+def _office(action) -> int:
+    """Run one office action; print its id, or why it was refused (exit 2, nothing changed)."""
     from pydantic import ValidationError
 
     from hms_protocol.entities import problem
 
-    from .office import MemberRequest, OfficeRefused, add_member
+    from .office import OfficeRefused
 
     try:
-        request = MemberRequest(
-            ensemble_id=args.ensemble,
-            pupil_id=args.pupil,
-            section_id=args.section,
-            joined_on=args.joined or date.today(),
-        )
-        member_id = add_member(session, request)
+        made = action()
     except (OfficeRefused, ValidationError) as refused:
         why = problem(refused) if isinstance(refused, ValidationError) else str(refused)
         print(f"hms-central: {why}; nothing was changed.", file=sys.stderr)
         return 2
-    print(member_id)
+    print(made)
     return 0
+
+
+def _add_member(session: Session, args: argparse.Namespace) -> int:
+    from .office import MemberRequest, add_member
+
+    return _office(
+        lambda: add_member(
+            session,
+            MemberRequest(
+                ensemble_id=args.ensemble,
+                pupil_id=args.pupil,
+                section_id=args.section,
+                joined_on=args.joined or date.today(),
+            ),
+        )
+    )
 
 
 def _helper(session: Session, args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from hms_protocol.entities import problem
-
-    from .office import HelperRequest, OfficeRefused, add_helper, remove_helper
+    from .office import HelperRequest, add_helper, remove_helper
 
     action = add_helper if args.command == "add-helper" else remove_helper
-    try:
-        helper_id = action(session, HelperRequest(ensemble_id=args.ensemble, tutor_id=args.tutor))
-    except (OfficeRefused, ValidationError) as refused:
-        why = problem(refused) if isinstance(refused, ValidationError) else str(refused)
-        print(f"hms-central: {why}; nothing was changed.", file=sys.stderr)
-        return 2
-    print(helper_id)
-    return 0
+    return _office(
+        lambda: action(session, HelperRequest(ensemble_id=args.ensemble, tutor_id=args.tutor))
+    )
 
 
 def _restored(session: Session, _args: argparse.Namespace) -> int:

@@ -50,6 +50,15 @@ def sign_out(db: Database) -> int:
         return pending_count(session)
 
 
+# What waits, in a tutor's words (other kinds of change: their entity's name).
+WAITING_WORDS = {
+    "ensemble_member": ("roster place", "roster places"),
+    "ensemble_section": ("change to the order of sections", "changes to the order of sections"),
+    "performance_member": ("performer", "performers"),
+    "progress_note": ("progress note", "progress notes"),
+}
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -98,8 +107,8 @@ def waiting_in_words(db: Database) -> str:
     if lessons:
         parts.append(_plural(lessons, "lesson note or status", "lesson notes or statuses"))
     for entity, n in sorted(by_entity.items()):
-        noun = entity.replace("_", " ")
-        parts.append(_plural(n, noun, noun + "s"))
+        one, many = WAITING_WORDS.get(entity, (entity.replace("_", " "),) * 2)
+        parts.append(_plural(n, one, many if entity in WAITING_WORDS else many + "s"))
     if not parts:
         return ""
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

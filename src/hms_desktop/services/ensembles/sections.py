@@ -74,10 +74,13 @@ def _reorder(
     )
 
 
-def reorder_sections(db: Database, ensemble_id: str, order: Sequence[str]) -> SectionOrder:
-    """Put the ensemble's sections in ``order`` (every section id, first to last)."""
+def reorder_sections(
+    db: Database, ensemble_id: str, order: Sequence[str], moved: str | None = None
+) -> SectionOrder:
+    """Put the ensemble's sections in ``order`` (every section id, first to last); ``moved``:
+    the section the tutor moved, which the message names when it can."""
     with db.transaction() as session:
-        return _reorder(session, ensemble_id, order)
+        return _reorder(session, ensemble_id, order, moved)
 
 
 def move_section(db: Database, ensemble_id: str, section_id: str, step: int) -> SectionOrder:

@@ -56,7 +56,10 @@ class RosterPanel(QWidget):
         self.ask_move: Callable[[RosterRow], tuple[str, int, SeatRule] | None] = self._move_dialog
         self.ask_add: Callable[[], tuple[str, str, int | None] | None] = self._add_dialog
         self.ask_left: Callable[[RosterRow], date | None] = self._left_dialog
-        self.ask_section_order: Callable[[], list[str] | None] = self._section_order_dialog
+        # (the new order, the section the tutor moved last) or None when cancelled
+        self.ask_section_order: Callable[[], tuple[list[str], str | None] | None] = (
+            self._section_order_dialog
+        )
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -301,60 +304,50 @@ class RosterPanel(QWidget):
     def reorder_sections(self) -> bool:
         if self._roster is None or not self._roster.sections:
             return False
-        order = self.ask_section_order()
-        if order is None:
+        answer = self.ask_section_order()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # back on the roster, either way
+        if answer is None:
             return False
+        order, moved = answer
         ensemble_id = self._roster.ensemble.ensemble_id
         return self._apply_order(
-            lambda: ensembles.reorder_sections(self._ctx.db, ensemble_id, order),
+            lambda: ensembles.reorder_sections(self._ctx.db, ensemble_id, order, moved),
             "Reorder sections",
         )
 
     def _apply_order(self, write: Callable[[], ensembles.SectionOrder], text: str) -> bool:
-        try:
-            change = write()
-        except HmsError as err:
-            self.status_message.emit(str(err))
-            return False
-        if change.before != change.after:
-            self._ctx.undo.push(SectionOrderCommand(text, self._ctx.db, change, self._reordered))
-        self.show_roster(change.roster)
-        self.status_message.emit(change.message)
-        self._ctx.events.changed(ChangeKind.ROSTER, [change.roster.ensemble.ensemble_id])
-        return True
+        return self._made(
+            write, lambda c: SectionOrderCommand(text, self._ctx.db, c, self._reordered), None
+        )
 
-    def _reordered(self, change: ensembles.SectionOrder | None, error: str | None) -> None:
-        if error or change is None:
-            self.status_message.emit(error or "")
-            return
-        self._restored(change.roster, None)
-        self.status_message.emit(change.message)
+    def _reordered(self, change: ensembles.SectionOrder | None, message: str) -> None:
+        self._restored(change.roster if change else None, message)
 
     def _apply(self, write: Callable[[], RosterChange], text: str, keep: str | None) -> bool:
+        def command(c: RosterChange) -> RosterCommand:
+            eid = c.roster.ensemble.ensemble_id
+            return RosterCommand(text, self._ctx.db, eid, c.before, c.after, self._restored)
+
+        return self._made(write, command, keep)
+
+    def _made(self, write: Callable, command: Callable, keep: str | None) -> bool:
+        """Make a roster change through its service; if anything changed, push its undo."""
         try:
             change = write()
         except HmsError as err:
             self.status_message.emit(str(err))
             return False
         if change.before != change.after:
-            self._ctx.undo.push(
-                RosterCommand(
-                    text,
-                    self._ctx.db,
-                    change.roster.ensemble.ensemble_id,
-                    change.before,
-                    change.after,
-                    self._restored,
-                )
-            )
+            self._ctx.undo.push(command(change))
         self.show_roster(change.roster, keep)
         self.status_message.emit(change.message)
         self._ctx.events.changed(ChangeKind.ROSTER, [change.roster.ensemble.ensemble_id])
         return True
 
-    def _restored(self, roster: Roster | None, error: str | None) -> None:
-        if error or roster is None:
-            self.status_message.emit(error or "")
+    def _restored(self, roster: Roster | None, message: str) -> None:
+        """After an undo or redo: say what was done (or why not) and show the roster."""
+        self.status_message.emit(message)
+        if roster is None:
             return
         if (
             self._roster is not None
@@ -383,7 +376,7 @@ class RosterPanel(QWidget):
         )
         return dialog.chosen() if dialog.exec() else None
 
-    def _section_order_dialog(self) -> list[str] | None:
+    def _section_order_dialog(self) -> tuple[list[str], str | None] | None:
         assert self._roster is not None
         current = self.current()
         dialog = SectionOrderDialog(
@@ -392,7 +385,7 @@ class RosterPanel(QWidget):
             current.section_id if current else None,
             self,
         )
-        return dialog.chosen() if dialog.exec() else None
+        return (dialog.chosen(), dialog.moved) if dialog.exec() else None
 
     def _left_dialog(self, row: RosterRow):
         dialog = LeftDialog(row, self._ctx.today(), self)

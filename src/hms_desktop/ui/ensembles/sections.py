@@ -5,7 +5,7 @@ Ctrl+Shift+↑ / Ctrl+Shift+↓ move the selected member's section without the d
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QUndoCommand
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from hms_desktop.data.engine import Database
-from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.ensembles import SectionOrder, reorder_sections
 from hms_desktop.services.ensembles.views import SectionInfo
+
+from ..common.undo import AfterTheChange
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -43,6 +44,7 @@ class SectionOrderDialog(QDialog):
         at = next((i for i, s in enumerate(sections) if s.section_id == chosen), 0)
         self.list.setCurrentRow(at)
         self.list.installEventFilter(self)
+        self.moved: str | None = None  # the section moved last: what the change is said to be
         self.up = QPushButton("Move &up")
         self.up.setToolTip("Move the chosen section one place earlier (Ctrl+↑)")
         self.down = QPushButton("Move &down")
@@ -75,6 +77,7 @@ class SectionOrderDialog(QDialog):
         if at < 0 or not 0 <= to < self.list.count():
             return
         item = self.list.takeItem(at)
+        self.moved = item.data(ID_ROLE)
         self.list.insertItem(to, item)
         self.list.setCurrentRow(to)
 
@@ -91,7 +94,7 @@ class SectionOrderDialog(QDialog):
         return [self.list.item(i).data(ID_ROLE) for i in range(self.list.count())]
 
 
-class SectionOrderCommand(QUndoCommand):
+class SectionOrderCommand(AfterTheChange):
     """Undo puts the sections back in the order they were in (a new change that syncs); redo
     puts them in the new order again."""
 
@@ -100,28 +103,16 @@ class SectionOrderCommand(QUndoCommand):
         text: str,
         db: Database,
         change: SectionOrder,
-        done: Callable[[SectionOrder | None, str | None], None],
+        done: Callable[[SectionOrder | None, str], None],
     ) -> None:
         super().__init__(text)
         self._db, self._ensemble = db, change.roster.ensemble.ensemble_id
         self._orders = {"undo": change.before, "redo": change.after}
         self._done = done
-        self._made = True  # the change already happened: the first redo does nothing
+        self._change: SectionOrder | None = None
 
-    def _apply(self, which: str) -> None:
-        try:
-            change = reorder_sections(self._db, self._ensemble, self._orders[which])
-        except HmsError as err:
-            self.setObsolete(True)
-            self._done(None, f"Could not {which} “{self.text()}”: {err}")
-            return
-        self._done(change, None)
+    def put(self, which: str) -> None:
+        self._change = reorder_sections(self._db, self._ensemble, self._orders[which])
 
-    def redo(self) -> None:
-        if self._made:
-            self._made = False
-            return
-        self._apply("redo")
-
-    def undo(self) -> None:
-        self._apply("undo")
+    def finished(self, which: str, error: str | None) -> None:
+        self._done(None if error else self._change, error or self.said(which))

@@ -4,10 +4,7 @@ recorded change that syncs."""
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
-
 from hms_desktop.data.engine import Database
-from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.ensembles import (
     MemberState,
     PerformanceEdit,
@@ -20,8 +17,12 @@ from hms_desktop.services.ensembles import (
     withdraw_performance,
 )
 
+from ..common.undo import AfterTheChange
 
-class RosterCommand(QUndoCommand):
+
+class RosterCommand(AfterTheChange):
+    """Members back where they were (undo) or went (redo)."""
+
     def __init__(
         self,
         text: str,
@@ -29,69 +30,35 @@ class RosterCommand(QUndoCommand):
         ensemble_id: str,
         before: tuple[MemberState, ...],
         after: tuple[MemberState, ...],
-        done: Callable[[Roster | None, str | None], None],
+        done: Callable[[Roster | None, str], None],
     ) -> None:
         super().__init__(text)
         self._db, self._ensemble = db, ensemble_id
         self._states = {"undo": before, "redo": after}
         self._done = done
-        self._made = True  # the change already happened: the first redo does nothing
+        self._roster: Roster | None = None
 
-    def _apply(self, which: str) -> None:
-        try:
-            roster = restore_members(self._db, self._ensemble, self._states[which])
-        except HmsError as err:
-            self.setObsolete(True)
-            self._done(None, f"Could not {which} “{self.text()}”: {err}")
-            return
-        self._done(roster, None)
+    def put(self, which: str) -> None:
+        self._roster = restore_members(self._db, self._ensemble, self._states[which])
 
-    def redo(self) -> None:
-        if self._made:
-            self._made = False
-            return
-        self._apply("redo")
-
-    def undo(self) -> None:
-        self._apply("undo")
+    def finished(self, which: str, error: str | None) -> None:
+        self._done(None if error else self._roster, error or self.said(which))
 
 
 # Told after every performance undo or redo: (the performance, what to tell the tutor).
 PerformanceDone = Callable[[str, str], None]
 
 
-class _PerformanceCommand(QUndoCommand):
-    """A performance change already made: the first redo does nothing; each later undo or redo
-    calls ``_put(which)`` (one service call, one transaction); one that cannot be put back is
-    dropped and the tutor told why."""
+class _PerformanceCommand(AfterTheChange):
+    """A performance change already made; ``put(which)`` is one service call."""
 
     def __init__(self, text: str, db: Database, performance_id: str, done: PerformanceDone):
         super().__init__(text)
         self._db, self._performance = db, performance_id
         self._done = done
-        self._made = True
 
-    def _put(self, which: str) -> None:
-        raise NotImplementedError
-
-    def _apply(self, which: str) -> None:
-        try:
-            self._put(which)
-        except HmsError as err:
-            self.setObsolete(True)
-            self._done(self._performance, f"Could not {which} “{self.text()}”: {err}")
-            return
-        said = f"{'Undone' if which == 'undo' else 'Redone'}: {self.text()}"
-        self._done(self._performance, said)
-
-    def redo(self) -> None:
-        if self._made:
-            self._made = False
-            return
-        self._apply("redo")
-
-    def undo(self) -> None:
-        self._apply("undo")
+    def finished(self, which: str, error: str | None) -> None:
+        self._done(self._performance, error or self.said(which))
 
 
 class NewPerformanceCommand(_PerformanceCommand):
@@ -99,7 +66,7 @@ class NewPerformanceCommand(_PerformanceCommand):
 
     _state: PerformanceState | None = None
 
-    def _put(self, which: str) -> None:
+    def put(self, which: str) -> None:
         if which == "undo":
             self._state = withdraw_performance(self._db, self._performance)
         elif self._state is not None:
@@ -113,7 +80,7 @@ class EditPerformanceCommand(_PerformanceCommand):
         super().__init__(text, db, edit.after.performance_id, done)
         self._states = {"undo": edit.before, "redo": edit.after}
 
-    def _put(self, which: str) -> None:
+    def put(self, which: str) -> None:
         s = self._states[which]
         edit_performance(self._db, s.performance_id, s.title, s.performed_on, s.venue)
 
@@ -132,5 +99,5 @@ class PerformedCommand(_PerformanceCommand):
         self._pupil = pupil_id
         self._states = {"undo": not performed, "redo": performed}
 
-    def _put(self, which: str) -> None:
+    def put(self, which: str) -> None:
         set_performed(self._db, self._performance, self._pupil, self._states[which])

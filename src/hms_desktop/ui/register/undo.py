@@ -5,11 +5,9 @@ new recorded change that syncs like any other."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QUndoCommand
-
-from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.views import MarkState, Register
 
+from ..common.undo import AfterTheChange
 from .backend import RegisterBackend
 
 
@@ -24,7 +22,7 @@ class Restored:
     pupils: tuple[str, ...] = ()
 
 
-class RestoreCommand(QUndoCommand):
+class RestoreCommand(AfterTheChange):
     def __init__(
         self,
         text: str,
@@ -39,27 +37,17 @@ class RestoreCommand(QUndoCommand):
         self._backend = backend
         self._states = {"undo": (before, status_before), "redo": (after, status_after)}
         self._done = done
-        self._made = True  # the write itself already happened: the first redo does nothing
+        self._register: Register | None = None
 
-    def _apply(self, which: str) -> None:
+    def put(self, which: str) -> None:
         marks, status = self._states[which]
-        try:
-            register = self._backend.restore(marks, status)
-        except HmsError as err:
-            self.setObsolete(True)  # cannot be put back: drop it rather than pretend
-            self._done(Restored(self._backend, None, f"Could not {which} “{self.text()}”: {err}"))
+        self._register = self._backend.restore(marks, status)
+
+    def finished(self, which: str, error: str | None) -> None:
+        if error:
+            self._done(Restored(self._backend, None, error))
             return
         before, _ = self._states["undo"]
         after, _ = self._states["redo"]
         changed = tuple(m.pupil_id for m, n in zip(before, after, strict=True) if m != n)
-        said = f"{'Undone' if which == 'undo' else 'Redone'}: {self.text()}"
-        self._done(Restored(self._backend, register, None, said, changed))
-
-    def redo(self) -> None:
-        if self._made:
-            self._made = False
-            return
-        self._apply("redo")
-
-    def undo(self) -> None:
-        self._apply("undo")
+        self._done(Restored(self._backend, self._register, None, self.said(which), changed))

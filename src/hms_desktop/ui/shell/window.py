@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
         dialog = self.certificates_dialog(register, pupil_id, rehearsal)
         if dialog is not None:
             dialog.exec()
+            dialog.deleteLater()
 
     # --- sync, size, closing -----------------------------------------------------------------
 
