@@ -546,3 +546,32 @@ def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot
     assert {c.wording for c in plan.ready} == {
         "for playing in Hackney Schools String Orchestra, 2026–27"
     }
+
+
+def test_the_page_takes_the_keyboard_and_a_narrow_window_keeps_name_and_kind_in_view(qtbot, window):
+    from hms_desktop.ui.ensembles.models import KIND, MEMBERS, SLOT
+
+    page = window.ensembles
+    assert page.list.hasFocus()  # Ctrl+3 (the fixture) lands on the list: arrows choose
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: page.list.isColumnHidden(SLOT) and page.list.isColumnHidden(MEMBERS))
+    assert not page.list.isColumnHidden(KIND)
+    band = next(
+        i for i in range(page.list_model.rowCount()) if "Wind" in page.list_model.index(i, 0).data()
+    )
+    assert page.list_model.index(band, KIND).data() == "Band\nhelping"
+    assert "36 members" in page.list_model.index(band, 0).data(Qt.ItemDataRole.ToolTipRole)
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: not page.list.isColumnHidden(SLOT))
+
+
+def test_after_a_new_performance_space_reaches_the_performers(qtbot, window):
+    page = choose(window, "Hackney Youth Choir")
+    page.tabs.setCurrentIndex(2)
+    panel = page.performances
+    panel.ask_new = lambda: ("Spring Concert", MONDAY, "Hackney Empire")
+    assert panel.new_performance()
+    assert panel.performers.hasFocus()
+    before = panel.current_performance().performers
+    qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
+    assert panel.current_performance().performers == before - 1

@@ -32,7 +32,10 @@ class EnsemblesModel(RowsTableModel[EnsembleSummary]):
                 if e.season_start and e.season_end
                 else ""
             )
-            return f"{e.name} · {e.level}\n{e.role}\n{e.venue}, {e.slot}{season}"
+            return (
+                f"{e.name} · {e.level} · {e.members} members\n{e.role}\n"
+                f"{e.venue}, {e.slot}{season}"
+            )
         if role == SORT_ROLE:
             return (e.name, e.kind_label, (e.weekday or 0, str(e.start_time)), e.members)[col]
         return None

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,8 @@ from ..register.view import RegisterView
 from .models import KIND, MEMBERS, NAME, SLOT, EnsemblesModel
 from .performances_panel import PerformancesPanel
 from .roster_panel import RosterPanel
+
+NARROW_LIST = 340  # pixels: below this the ensembles list shows only name and kind
 
 
 def ensembles_page(context: PageContext) -> "EnsemblesPage":
@@ -142,7 +144,18 @@ class EnsemblesPage(QWidget):
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         context.events.data_changed.connect(self._data_changed)
+        self.setFocusProxy(self.list)  # Ctrl+3 lands on the list of ensembles
+        self.list.installEventFilter(self)
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.Resize:
+            # A narrow list (a 1024-wide screen) keeps the name and kind ("helping") in view;
+            # the slot and size are in each row's tooltip.
+            narrow = self.list.width() < NARROW_LIST
+            for col in (SLOT, MEMBERS):
+                self.list.setColumnHidden(col, narrow)
+        return super().eventFilter(watched, event)
 
     # --- ensembles -------------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class NewPerformanceDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New performance" if new else "Performance details")
+        self.setMinimumWidth(440)  # the title bar and a venue's name read whole
         self.title = QLineEdit(title)
         self.title.setPlaceholderText("e.g. Winter Concert")
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
@@ -127,6 +128,8 @@ class PerformancesPanel(QWidget):
         split = QSplitter()
         split.addWidget(self.list)
         split.addWidget(self.performers)
+        split.setStretchFactor(0, 1)  # performances' titles keep room beside the performers
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -204,6 +207,7 @@ class PerformancesPanel(QWidget):
             )
         )
         self.reload(made.performance_id)
+        self.performers.setFocus()  # Space next says who did not perform
         self.status_message.emit(f"{made.title}: {made.performers} performers recorded.")
         self._ctx.events.changed(ChangeKind.PERFORMANCE, [made.performance_id])
         return True
