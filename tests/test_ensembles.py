@@ -379,3 +379,11 @@ def test_a_performance_takes_the_roster_and_who_performed_can_be_adjusted(db):
     outsider = next(p for p in ensembles.pupils_to_add(db, eid, "") if p.pupil_id not in listed)
     with pytest.raises(HmsError, match="Only the ensemble's members"):
         ensembles.set_performed(db, made.performance_id, outsider.pupil_id, True)
+
+
+def test_no_rehearsal_appears_on_a_borough_wide_holiday(db):
+    half_term_wednesday, wednesday = date(2026, 10, 28), date(2026, 11, 18)
+    assert [e.group_name for e in ensembles.rehearsals_on(db, wednesday)] == [
+        "Hackney Youth Choir rehearsal"
+    ]
+    assert ensembles.rehearsals_on(db, half_term_wednesday) == []

@@ -15,6 +15,7 @@ from hms_desktop.data.models import (
     Ensemble,
     EnsembleMember,
     EnsembleSection,
+    Holiday,
     Pupil,
     Rehearsal,
     RehearsalMark,
@@ -361,6 +362,17 @@ def save_rehearsal_note(db: Database, ensemble_id: str, day: date, note: str) ->
     return text
 
 
+def borough_holidays(session: Session) -> list[tuple[date, date]]:
+    """Holidays for every school: ensembles draw on all schools, so one school's closure does
+    not stop a rehearsal, and only these do."""
+    return [
+        (first, last)
+        for first, last in session.execute(
+            select(Holiday.first_day, Holiday.last_day).where(Holiday.school_id.is_(None))
+        )
+    ]
+
+
 def rehearsals_on(db: Database, day: date) -> list[TimetableEntry]:
     """The rehearsals on ``day`` of ensembles the tutor leads or helps with, as Today shows."""
     with db.reading() as session:
@@ -368,6 +380,8 @@ def rehearsals_on(db: Database, day: date) -> list[TimetableEntry]:
         ensembles = session.scalars(
             select(Ensemble).where(leads_or_helps(me), Ensemble.weekday == day.weekday())
         ).all()
+        if any(first <= day <= last for first, last in borough_holidays(session)):
+            return []
         entries = []
         for e in ensembles:
             if e.start_time is None or (e.season_start and day < e.season_start):

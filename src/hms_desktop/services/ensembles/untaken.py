@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from hms_desktop.data.models import (
     Ensemble,
     EnsembleMember,
-    Holiday,
     Pupil,
     Rehearsal,
     RehearsalMark,
@@ -19,7 +18,7 @@ from hms_desktop.domain.ids import rehearsal_id
 from hms_desktop.domain.types import LessonStatus
 
 from ..views import UntakenRegister
-from .rehearsals import member_on
+from .rehearsals import borough_holidays, member_on
 
 # A rehearsal still to be taken; any other status (a cancellation from the office) is settled.
 _OPEN = (LessonStatus.SCHEDULED.value, LessonStatus.DELIVERED.value)
@@ -52,12 +51,7 @@ def untaken_rehearsals_in(session: Session, me: str | None, today: date) -> list
             Ensemble.season_end >= today - timedelta(days=183),
         )
     ).all()
-    closed = [
-        (first, last)
-        for first, last in session.execute(
-            select(Holiday.first_day, Holiday.last_day).where(Holiday.school_id.is_(None))
-        )
-    ]
+    closed = borough_holidays(session)
     wanted = {
         rehearsal_id(e.id, day): (e, day)
         for e in ensembles

@@ -33,8 +33,7 @@ class EnsemblesModel(RowsTableModel[EnsembleSummary]):
                 else ""
             )
             return (
-                f"{e.name} · {e.level} · {e.members} members\n{e.role}\n"
-                f"{e.venue}, {e.slot}{season}"
+                f"{e.name} · {e.level} · {e.members} members\n{e.role}\n{e.venue}, {e.slot}{season}"
             )
         if role == SORT_ROLE:
             return (e.name, e.kind_label, (e.weekday or 0, str(e.start_time)), e.members)[col]
