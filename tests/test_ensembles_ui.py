@@ -575,3 +575,24 @@ def test_after_a_new_performance_space_reaches_the_performers(qtbot, window):
     before = panel.current_performance().performers
     qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
     assert panel.current_performance().performers == before - 1
+
+
+def test_group_assessment_from_a_rehearsal_register_says_what_it_is_for(qtbot, window):
+    from PySide6.QtGui import QAction
+
+    window.today.show_day(SATURDAY)
+    model = window.today.timetable_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if (e := model.entry(r)) and e.group_name == "Hackney Schools String Orchestra rehearsal"
+    )
+    window.today.timetable.selectRow(row)
+    assert window.register_view.register.group_name.startswith("Hackney Schools String")
+    opened = []
+    QTimer.singleShot(0, lambda: opened.append(QApplication.activeModalWidget()))
+    action = next(a for a in window.findChildren(QAction) if a.text() == "&Group assessment…")
+    action.trigger()
+    assert "a rehearsal's members are assessed" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened == [None]  # no dialog: nothing to assess here

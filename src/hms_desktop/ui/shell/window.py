@@ -286,6 +286,13 @@ class MainWindow(QMainWindow):
     def _group_assessment(self) -> None:
         """Assess the pupils of the register's group (the Pupils page does the work)."""
         register = self.register_view.register
+        if isinstance(self.register_view.backend, RehearsalRegister):
+            self.statusBar().showMessage(
+                "Group assessment is for a teaching group: a rehearsal's members are assessed "
+                "by the tutors who teach them. Open one of your lessons first.",
+                10000,
+            )
+            return
         if register is not None:
             self.pupils.open_group_assessment(register.group_id, register.group_name)
 
