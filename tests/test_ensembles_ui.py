@@ -569,9 +569,12 @@ def test_after_a_new_performance_space_reaches_the_performers(qtbot, window):
     page = choose(window, "Hackney Youth Choir")
     page.tabs.setCurrentIndex(2)
     panel = page.performances
+    assert panel.empty.isVisibleTo(panel) and "New performance" in panel.empty.text()
+    assert not panel.edit.isEnabled() and not panel.certificates.isEnabled()
     panel.ask_new = lambda: ("Spring Concert", MONDAY, "Hackney Empire")
     assert panel.new_performance()
     assert panel.performers.hasFocus()
+    assert not panel.empty.isVisibleTo(panel) and panel.edit.isEnabled()
     before = panel.current_performance().performers
     qtbot.keyClick(panel.performers, Qt.Key.Key_Space)
     assert panel.current_performance().performers == before - 1

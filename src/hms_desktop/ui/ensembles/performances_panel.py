@@ -133,6 +133,12 @@ class PerformancesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        self.empty = QLabel(
+            "No performances yet. New performance… (Alt+N) records a concert or event with "
+            "everyone on the roster as performing; then Space on a member who did not."
+        )
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         QShortcut(
             QKeySequence("F2"),
@@ -161,6 +167,7 @@ class PerformancesPanel(QWidget):
         if self._ensemble is None:
             self.list_model.set_rows([])
             self.model.set_rows([])
+            self._show_empty(True)
             return
         current = self.current_performance()
         keep = keep or (current.performance_id if current else None)
@@ -170,12 +177,19 @@ class PerformancesPanel(QWidget):
             self.status_message.emit(str(err))
             return
         self.list_model.set_rows(found)
+        self._show_empty(not found)
         at = next((i for i, p in enumerate(found) if p.performance_id == keep), 0)
         if found:
             self.list.selectRow(at)
             self._show(at)
         else:
             self.model.set_rows([])
+
+    def _show_empty(self, empty: bool) -> None:
+        """With no performance, say how to record one; what needs a performance waits."""
+        self.empty.setVisible(empty)
+        for button in (self.edit, self.toggle, self.certificates):
+            button.setEnabled(not empty)
 
     def current_performance(self) -> PerformanceSummary | None:
         return self.list_model.row_at(self.list.currentIndex().row())
