@@ -518,9 +518,8 @@ def test_certificates_for_a_performance_name_the_performance_and_the_ensemble(qt
     }
 
 
-def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot, window):
-    from hms_desktop.ui.certificates.dialog import CertificatesDialog
-
+def open_strings_rehearsal_on_today(window):
+    """Saturday on Today, the string orchestra's rehearsal chosen: its register opens."""
     window.today.show_day(SATURDAY)
     model = window.today.timetable_model
     row = next(
@@ -529,6 +528,13 @@ def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot
         if (e := model.entry(r)) and e.group_name == "Hackney Schools String Orchestra rehearsal"
     )
     window.today.timetable.selectRow(row)
+    return model, row
+
+
+def test_certificates_from_a_rehearsal_register_on_today_name_its_ensemble(qtbot, window):
+    from hms_desktop.ui.certificates.dialog import CertificatesDialog
+
+    model, row = open_strings_rehearsal_on_today(window)
     seen = []
 
     def answer() -> None:
@@ -583,14 +589,7 @@ def test_after_a_new_performance_space_reaches_the_performers(qtbot, window):
 def test_group_assessment_from_a_rehearsal_register_says_what_it_is_for(qtbot, window):
     from PySide6.QtGui import QAction
 
-    window.today.show_day(SATURDAY)
-    model = window.today.timetable_model
-    row = next(
-        r
-        for r in range(model.rowCount())
-        if (e := model.entry(r)) and e.group_name == "Hackney Schools String Orchestra rehearsal"
-    )
-    window.today.timetable.selectRow(row)
+    open_strings_rehearsal_on_today(window)
     assert window.register_view.register.group_name.startswith("Hackney Schools String")
     opened = []
     QTimer.singleShot(0, lambda: opened.append(QApplication.activeModalWidget()))
