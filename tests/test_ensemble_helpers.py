@@ -255,3 +255,36 @@ def test_when_the_help_ends_the_ensembles_pupils_leave_the_laptop_at_the_next_pu
     assert report.purged >= 1
     with db.reading() as s:
         assert s.get(Pupil, pupil) is None
+
+
+def test_a_new_helpers_laptop_pulling_small_pages_gets_the_whole_roster_and_sets_nothing_aside(
+    central, tmp_path
+):
+    """Rows sent again to a new helper come parents first (pupils before their places, sections
+    before members), so a laptop that pulls a few rows at a time never holds an orphan."""
+    from hms_desktop.data.engine import open_database
+    from hms_desktop.services.sync import enrol_device
+    from hms_desktop.sync.client import CentralClient
+    from hms_desktop.sync.engine import SyncEngine
+
+    world = World(central)
+    jazz = named(world, "Hackney Jazz Band")
+    tutor = next(t for t in sorted(world.emails) if t not in (world.me, jazz["leader_id"]))
+    fresh = open_database(tmp_path / "new-laptop.sqlite3", create=True)
+    client = CentralClient(central.url)
+    try:
+        enrol_device(fresh, client, world.emails[tutor], password="hms-demo")
+        SyncEngine(fresh, client, sleep=lambda _s: None).sync()
+        assert jazz["id"] not in {e.ensemble_id for e in ensembles.my_ensembles(fresh)}
+        office(central, add_helper, jazz["id"], tutor)
+        SyncEngine(fresh, client, sleep=lambda _s: None, page_size=7).sync()
+        (band,) = [e for e in ensembles.my_ensembles(fresh) if e.ensemble_id == jazz["id"]]
+        members = [m for m in world.of("ensemble_member") if m["ensemble_id"] == jazz["id"]]
+        assert len(members) >= 10 and band.helping and band.members == len(members)
+        roster = ensembles.roster_of(fresh, jazz["id"])
+        assert {r.pupil_id for r in roster.rows} == {m["pupil_id"] for m in members}
+        assert all(r.section for r in roster.rows)
+        assert needs_attention(fresh) == []
+    finally:
+        client.close()
+        fresh.close()

@@ -46,8 +46,8 @@ def _live(session: Session, entity: str, row_id: str) -> Row:
 
 def _touch(session: Session, rows: list[Row]) -> None:
     """Send rows again to laptops that now need them (a newly covering tutor, a leader with a
-    new member): a new sequence number, the same version."""
-    for row in rows:
+    new member, a new helper): a new sequence number, the same version, parents first."""
+    for row in _parents_first(rows):
         row.seq = next_seq(session)
 
 
@@ -96,8 +96,8 @@ def add_member(session: Session, request: MemberRequest) -> str:
     fields = ENTITIES["ensemble_member"].validate(
         {"id": member_id, **request.model_dump(mode="json")}
     )
+    _touch(session, [pupil])  # the pupil first: a laptop never holds a place without its pupil
     put_row(session, "ensemble_member", member_id, fields, "ensemble", request.ensemble_id, None)
-    _touch(session, [pupil])
     return member_id
 
 
@@ -106,9 +106,28 @@ class HelperRequest(Wire):
     tutor_id: Uuid
 
 
+# The order rows are sent again in: what a row points at comes first, so a laptop that pulls
+# them a page at a time never holds a row whose parent has not arrived yet.
+PARENTS_FIRST = (
+    "pupil",
+    "enrolment",
+    "ensemble_section",
+    "ensemble_member",
+    "rehearsal",
+    "rehearsal_mark",
+    "performance",
+    "performance_member",
+)
+
+
+def _parents_first(rows: list[Row]) -> list[Row]:
+    rank = {entity: n for n, entity in enumerate(PARENTS_FIRST)}
+    return sorted(rows, key=lambda r: rank.get(r.entity, len(rank)))
+
+
 def _ensemble_rows(session: Session, ensemble_id: str) -> list[Row]:
-    """Everything a tutor of the ensemble receives: its sections, members, rehearsals and
-    their marks, performances and performers, and the members' pupils."""
+    """Everything a tutor of the ensemble receives: the members' pupils, its sections,
+    members, rehearsals and their marks, performances and performers."""
     rows = list(
         session.scalars(
             select(Row).where(
