@@ -114,7 +114,7 @@ def test_a_pupil_the_office_adds_to_an_ensemble_reaches_the_leader_with_only_wha
     stranger = next(
         p
         for p in world.of("pupil")
-        if p["id"] not in world.pupils_of(world.me) and p["sen_support"]
+        if p["id"] not in world.pupils_of(world.me) and p["medical_note"]
     )
     cursor_before = me.http.get("/v1/sync/pull", params={"cursor": 0}).json()
     engine = make_engine(any_central.db_url)
@@ -132,6 +132,8 @@ def test_a_pupil_the_office_adds_to_an_ensemble_reaches_the_leader_with_only_wha
     assert set(seen) <= set(ENSEMBLE_ONLY_PUPIL_FIELDS)
     assert seen["given_name"] == stranger["given_name"]
     assert "sen_support" not in seen and "medical_note" not in seen
+    # …but what a rehearsal must know of their health, as the office wrote it for leaders.
+    assert seen["rehearsal_note"] == stranger["rehearsal_note"] and seen["rehearsal_note"]
     assert "pupil_premium" not in seen
     # The leader's own pupils still come in full.
     own = next(iter(world.pupils_of(world.me)))

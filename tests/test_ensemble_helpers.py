@@ -288,3 +288,23 @@ def test_a_new_helpers_laptop_pulling_small_pages_gets_the_whole_roster_and_sets
     finally:
         client.close()
         fresh.close()
+
+
+def test_a_rehearsal_register_shows_the_offices_rehearsal_note_where_the_medical_note_is_not_sent(
+    db,
+):
+    from sqlalchemy import text
+
+    from hms_desktop.data.sync_store import pulling
+
+    band = next(e for e in ensembles.my_ensembles(db) if e.name == "Hackney Schools Wind Band")
+    pupil = ensembles.open_rehearsal(db, band.ensemble_id, THURSDAY).rows[0].pupil_id
+    with db.transaction() as s:  # as central sends a pupil the tutor has only in an ensemble
+        pulling(s)
+        s.execute(
+            text("UPDATE pupil SET medical_note = NULL, rehearsal_note = :n WHERE id = :p"),
+            {"n": "Asthma: brings an inhaler to rehearsal", "p": pupil},
+        )
+    row = ensembles.open_rehearsal(db, band.ensemble_id, THURSDAY).rows[0]
+    assert row.pupil_id == pupil and row.needs_care == "Medical"
+    assert row.care_detail == "At rehearsal: Asthma: brings an inhaler to rehearsal"

@@ -89,6 +89,14 @@ OTHER_INSTRUMENTS = (
 )
 CODE_WEIGHTS = (("P", 86), ("L", 4), ("AN", 5), ("AU", 3), ("SE", 2))
 MEDICAL = ("Asthma: inhaler in school bag", "Nut allergy", "Epilepsy: see care plan")
+# What the office tells ensemble leaders of each (the medical note itself stays with the
+# pupil's own tutors).
+REHEARSAL_NOTES = {
+    "Asthma: inhaler in school bag": "Asthma: brings an inhaler to rehearsal",
+    "Nut allergy": "Nut allergy: no shared snacks at the break",
+    "Epilepsy: see care plan": "Epilepsy: the office has the care plan; call 999 if a seizure "
+    "lasts over 5 minutes",
+}
 
 
 class World:
@@ -160,6 +168,7 @@ class World:
             "status": "active",
             "withdrawn_on": None,
         }
+        row["rehearsal_note"] = REHEARSAL_NOTES.get(row["medical_note"] or "")
         self.pupils.append(row)
         return row
 

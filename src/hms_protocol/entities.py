@@ -86,12 +86,16 @@ class PupilFields(Fields):
     ehcp: bool = False
     photo_consent: bool = False
     medical_note: Comment | None = None
+    # What an ensemble's leader and helpers must know at rehearsal ("inhaler in bag"), written
+    # by the office: it travels even to a tutor who has the pupil only in an ensemble, while
+    # the medical note goes only to the pupil's own tutors.
+    rehearsal_note: Comment | None = None
     status: Literal["active", "withdrawn"] = "active"
     withdrawn_on: Day | None = None
 
 
-# What a leader sees of a pupil who is only in their ensemble (need to know). The pupil's one
-# medical/safeguarding note is withheld: central has no separate rehearsal-relevant note yet.
+# What a leader or helper sees of a pupil who is only in their ensemble (need to know): the
+# medical/safeguarding note is withheld; the office's rehearsal note is what rehearsals need.
 ENSEMBLE_ONLY_PUPIL_FIELDS = (
     "id",
     "given_name",
@@ -101,6 +105,7 @@ ENSEMBLE_ONLY_PUPIL_FIELDS = (
     "school_id",
     "year_group",
     "photo_consent",
+    "rehearsal_note",
     "status",
 )
 

@@ -88,6 +88,8 @@ class Pupil(Base):
     ehcp: Mapped[bool] = mapped_column(Boolean, default=False)
     photo_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     medical_note: Mapped[str | None] = mapped_column(Text)
+    # The office's note for ensemble leaders and helpers (all they receive of a pupil's health).
+    rehearsal_note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     # What search matches (domain/search.py): filled on every insert, pulled or seeded, and

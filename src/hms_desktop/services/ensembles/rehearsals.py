@@ -99,6 +99,15 @@ def _on_roster(session: Session, ensemble_id: str, day: date) -> dict[str, tuple
     return {p.id: (p, m, s) for p, m, s in rows if member_on(m, p, day)}
 
 
+def _care(pupil: Pupil) -> str:
+    """What the register shows on hover: the medical note where this laptop has it (the
+    pupil's own tutor), and the office's note for rehearsals (all an ensemble leader has)."""
+    lines = [f"Medical: {pupil.medical_note}"] if pupil.medical_note else []
+    if pupil.rehearsal_note and pupil.rehearsal_note != pupil.medical_note:
+        lines.append(f"At rehearsal: {pupil.rehearsal_note}")
+    return "\n".join(lines)
+
+
 def register_in(session: Session, ensemble_id: str, day: date) -> Register:
     ensemble = ensemble_or_explain(session, ensemble_id)
     rid = rehearsal_id(ensemble.id, day)
@@ -112,7 +121,11 @@ def register_in(session: Session, ensemble_id: str, day: date) -> Register:
     rows = []
     for pupil, member, section in sorted(
         members.values(),
-        key=lambda t: (t[2].ordinal if t[2] else 999, t[1].seat or 999, t[0].family_name),
+        key=lambda t: (
+            (t[2].ordinal, t[2].name) if t[2] else (999, ""),  # as the roster orders sections
+            t[1].seat or 999,
+            t[0].family_name,
+        ),
     ):
         mark = marks.get(pupil.id)
         where = f"{section.name} · {member.seat}" if section and member.seat else ""
@@ -126,8 +139,8 @@ def register_in(session: Session, ensemble_id: str, day: date) -> Register:
                 comment=mark.comment if mark else "",
                 marked_at=mark.marked_at if mark else None,
                 joined_on=member.joined_on,
-                needs_care="Medical" if pupil.medical_note else "",
-                care_detail=f"Medical: {pupil.medical_note}" if pupil.medical_note else "",
+                needs_care="Medical" if _care(pupil) else "",
+                care_detail=_care(pupil),
             )
         )
     leader = session.get(Tutor, ensemble.leader_id) if ensemble.leader_id else None

@@ -63,7 +63,8 @@ def _details(session: Session, pupil: Pupil) -> PupilDetails:
         status=pupil.status,
         flags=tuple(flags),
         photo_consent=pupil.photo_consent,
-        care_note=pupil.medical_note or "",
+        care_note=pupil.medical_note
+        or (f"At rehearsal: {pupil.rehearsal_note}" if pupil.rehearsal_note else ""),
     )
 
 
