@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hms_central.rules import Scope
+from hms_central.scope import Scope
 from hms_central.store import Row, make_engine
 from hms_protocol.entities import ENSEMBLE_ONLY_PUPIL_FIELDS
 from hms_protocol.ids import lesson_id, mark_id

@@ -32,7 +32,8 @@ from hms_protocol.entities import ENSEMBLE_ONLY_PUPIL_FIELDS
 
 from . import auth
 from .limits import BodyLimit
-from .rules import Scope, apply_batch
+from .rules import apply_batch
+from .scope import Scope
 from .store import (
     AccessGrant,
     Batch,

@@ -4,7 +4,6 @@ the new values), versions, conflicts, append-only rows.
 A refusal says why in general terms and never carries anything of the row it refers to.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import ValidationError
@@ -15,7 +14,8 @@ from hms_protocol import ENTITIES, Op, OpOutcome
 from hms_protocol.entities import problem
 from hms_protocol.ids import lesson_id, mark_id, performer_id, rehearsal_id, rehearsal_mark_id
 
-from .store import AppliedOp, Conflict, Cover, Row, find_row, now, prefetch_rows, put_row
+from .scope import Scope
+from .store import AppliedOp, Conflict, Row, find_row, now, prefetch_rows, put_row
 
 APPEND_ONLY = {"assessment", "progress_note"}
 # Fields that make two versions of a mark or lesson "different" for a conflict.
@@ -39,101 +39,6 @@ COVER_NEEDED = "cover for this lesson has not been assigned to you by the office
 
 class Refused(Exception):
     """An op the tutor may not make; the message is safe to send back."""
-
-
-@dataclass
-class Scope:
-    """What one tutor may write and see: their groups, ensembles and pupils, and cover."""
-
-    tutor_id: str
-    groups: set[str]
-    ensembles: set[str]
-    enrolled: set[tuple[str, str]]  # (group, pupil) in the tutor's groups and covered groups
-    taught: set[str]  # pupils in the tutor's own groups: seen in full
-    members: set[tuple[str, str]]  # (ensemble, pupil) in the ensembles the tutor leads/helps
-    cover: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
-
-    @property
-    def ensemble_pupils(self) -> set[str]:
-        return {pupil for _ensemble, pupil in self.members}
-
-    @property
-    def covered_pupils(self) -> set[str]:
-        return {pupil for group, pupil in self.enrolled if group in self.cover}
-
-    @property
-    def visible(self) -> set[str]:
-        return self.taught | self.ensemble_pupils | self.covered_pupils
-
-    def covers(self, group: str | None, on: str | None) -> bool:
-        if group not in self.cover or not on:
-            return False
-        day = date.fromisoformat(on)
-        return any(first <= day <= last for first, last in self.cover[group])
-
-    def admit(self, membership: Row | None) -> None:
-        """A membership applied earlier in this batch counts for the rest of it, as ``of``
-        would count it on the next push. A leaver stays counted (their history still takes
-        marks); a deleted row is left to the next push, as the pupil may hold another."""
-        if (
-            membership is not None
-            and not membership.deleted
-            and membership.scope_id in self.ensembles
-        ):
-            self.members.add((membership.scope_id, membership.fields["pupil_id"]))
-
-    @classmethod
-    def of(cls, session: Session, tutor_id: str) -> "Scope":
-        groups = {
-            r.id
-            for r in session.scalars(
-                select(Row).where(Row.entity == "teaching_group", Row.deleted.is_(False))
-            )
-            if r.fields.get("tutor_id") == tutor_id
-        }
-        cover: dict[str, list[tuple[date, date]]] = {}
-        for c in session.scalars(select(Cover).where(Cover.tutor_id == tutor_id)):
-            cover.setdefault(c.group_id, []).append((c.first_day, c.last_day))
-        ensembles = {
-            r.id
-            for r in session.scalars(
-                select(Row).where(Row.entity == "ensemble", Row.deleted.is_(False))
-            )
-            if r.fields.get("leader_id") == tutor_id
-        } | helped_ensembles(session, tutor_id)
-        enrolled = {
-            (r.scope_id, r.fields["pupil_id"])
-            for r in session.scalars(
-                select(Row).where(
-                    Row.entity == "enrolment",
-                    Row.deleted.is_(False),
-                    Row.scope_id.in_(groups | set(cover)),
-                )
-            )
-        }
-        members = {
-            (r.scope_id, r.fields["pupil_id"])
-            for r in session.scalars(
-                select(Row).where(
-                    Row.entity == "ensemble_member",
-                    Row.deleted.is_(False),
-                    Row.scope_id.in_(ensembles),
-                )
-            )
-        }
-        taught = {pupil for group, pupil in enrolled if group in groups}
-        return cls(tutor_id, groups, ensembles, enrolled, taught, members, cover)
-
-
-def helped_ensembles(session: Session, tutor_id: str) -> set[str]:
-    """The ensembles the office asked this tutor to help with: theirs as if they led them."""
-    return {
-        r.fields["ensemble_id"]
-        for r in session.scalars(
-            select(Row).where(Row.entity == "ensemble_helper", Row.deleted.is_(False))
-        )
-        if r.fields.get("tutor_id") == tutor_id
-    }
 
 
 def _lesson_group(session: Session, scope: Scope, lesson_id_: str | None) -> str:
