@@ -20,12 +20,12 @@ from .rehearsals import (
     mark_rest_present,
     open_rehearsal,
     record_rehearsal_mark,
-    rehearsals_on,
     restore_rehearsal_marks,
     save_rehearsal_note,
 )
 from .roster import RosterProblem, my_ensembles, pupils_to_add, roster_of
 from .sections import SectionOrder, move_section, reorder_sections
+from .timetable import rehearsals_on
 from .untaken import untaken_rehearsals_in
 from .views import EnsembleSummary, MemberState, Roster, RosterChange, RosterRow, SeatRule
 

@@ -2,7 +2,7 @@
 flow and undo work unchanged), with the ensemble codes (P, L, LE, AN, AU), the members on the
 roster that day, and only days inside the ensemble's season."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,6 @@ from hms_desktop.data.models import (
     Ensemble,
     EnsembleMember,
     EnsembleSection,
-    Holiday,
     Pupil,
     Rehearsal,
     RehearsalMark,
@@ -32,7 +31,7 @@ from hms_desktop.domain.ids import rehearsal_id, rehearsal_mark_id
 from hms_desktop.domain.names import clean_text
 from hms_desktop.domain.types import LessonStatus
 
-from ..profile import TUTOR_ID, get_setting, leads_or_helps
+from ..profile import TUTOR_ID, get_setting
 from ..views import (
     CodeInfo,
     LessonSnapshot,
@@ -41,7 +40,6 @@ from ..views import (
     Register,
     RegisterRow,
     StatusChange,
-    TimetableEntry,
 )
 from .roster import KIND_LABELS, ensemble_or_explain, pupil_name
 
@@ -373,55 +371,3 @@ def save_rehearsal_note(db: Database, ensemble_id: str, day: date, note: str) ->
         if rehearsal.note != text:
             rehearsal.note = text
     return text
-
-
-def borough_holidays(session: Session) -> list[tuple[date, date]]:
-    """Holidays for every school: ensembles draw on all schools, so one school's closure does
-    not stop a rehearsal, and only these do."""
-    return [
-        (first, last)
-        for first, last in session.execute(
-            select(Holiday.first_day, Holiday.last_day).where(Holiday.school_id.is_(None))
-        )
-    ]
-
-
-def rehearsals_on(db: Database, day: date) -> list[TimetableEntry]:
-    """The rehearsals on ``day`` of ensembles the tutor leads or helps with, as Today shows."""
-    with db.reading() as session:
-        me = get_setting(session, TUTOR_ID)
-        ensembles = session.scalars(
-            select(Ensemble).where(leads_or_helps(me), Ensemble.weekday == day.weekday())
-        ).all()
-        if any(first <= day <= last for first, last in borough_holidays(session)):
-            return []
-        entries = []
-        for e in ensembles:
-            if e.start_time is None or (e.season_start and day < e.season_start):
-                continue
-            if e.season_end and day > e.season_end:
-                continue
-            register = register_in(session, e.id, day)
-            start = datetime.combine(day, register.start_time)
-            entries.append(
-                TimetableEntry(
-                    group_id=e.id,
-                    lesson_id=register.lesson_id,
-                    day=day,
-                    start_time=register.start_time,
-                    end_time=(start + timedelta(minutes=register.length_minutes)).time(),
-                    school_id=f"venue:{e.venue or ''}",
-                    school_name=e.venue or "Rehearsal",
-                    group_name=f"{e.name} rehearsal",
-                    kind_label=register.kind_label,
-                    instrument="",
-                    tutor_name=register.tutor_name,
-                    pupils=len(register.rows),
-                    marked=register.marked,
-                    status=register.status,
-                    status_label=register.status_label,
-                    is_cover=False,
-                    is_rehearsal=True,
-                )
-            )
-        return entries

@@ -18,7 +18,8 @@ from hms_desktop.domain.ids import rehearsal_id
 from hms_desktop.domain.types import LessonStatus
 
 from ..views import UntakenRegister
-from .rehearsals import borough_holidays, member_on
+from .rehearsals import member_on
+from .timetable import borough_holidays
 
 # A rehearsal still to be taken; any other status (a cancellation from the office) is settled.
 _OPEN = (LessonStatus.SCHEDULED.value, LessonStatus.DELIVERED.value)
