@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,8 +33,9 @@ from hms_desktop.domain.errors import HmsError
 from hms_desktop.services.certificates import CertificatePlan, PrintedFrom, plan_certificates
 from hms_desktop.services.certificates import print_certificates as issue_and_render
 
+from ..common.batch import BatchProgress
 from ..common.events import ChangeKind, DataEvents
-from ..common.runner import Job, start
+from ..common.runner import Job
 
 PREVIEW_WIDTH = 520
 MISSING_SHOWN = 10
@@ -63,7 +63,6 @@ class CertificatesDialog(QDialog):
         self._on = on
         self._source = source  # the ensemble or performance printed from: its certificates say so
         self._plan: CertificatePlan | None = None
-        self._job: Job | None = None
         self._print_after = False
         self.saved_path: Path | None = None
 
@@ -80,18 +79,17 @@ class CertificatesDialog(QDialog):
         self.preview = QLabel("Preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(PREVIEW_WIDTH, int(PREVIEW_WIDTH * 0.71))
-        self.progress = QProgressBar()
-        self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.batch = BatchProgress(
+            "certificate", "certificates", self.status, "Cancel printing", self._update_buttons
+        )
+        self.progress, self.cancel_button = self.batch.progress, self.batch.cancel_button
         self.save_button = QPushButton("Save PDF…")
         self.print_button = QPushButton("Print…")
-        self.cancel_button = QPushButton("Cancel printing")
-        self.cancel_button.hide()
         self.close_button = QPushButton("Close")
         self.save_button.clicked.connect(self.choose_file_and_save)
         self.print_button.clicked.connect(self.print_batch)
-        self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -177,7 +175,7 @@ class CertificatesDialog(QDialog):
 
     def _update_buttons(self) -> None:
         plan = self.chosen_plan()
-        can = bool(plan and plan.ready) and self._job is None
+        can = bool(plan and plan.ready) and not self.batch.running
         self.save_button.setEnabled(can)
         self.print_button.setEnabled(can)
         count = len(plan.ready) if plan else 0
@@ -231,7 +229,7 @@ class CertificatesDialog(QDialog):
     def save_to(self, path: Path) -> Job | None:
         """Issue and render the ticked certificates into ``path`` in the background."""
         plan = self.chosen_plan()
-        if plan is None or not plan.ready or self._job is not None:
+        if plan is None or not plan.ready or self.batch.running:
             return None
         db, on = self._db, self._on
 
@@ -239,17 +237,7 @@ class CertificatesDialog(QDialog):
             issue_and_render(db, plan, path, on, progress=progress, cancelled=cancelled)
             return path
 
-        self._job = start(Job(work))
-        self._job.signals.progress.connect(self._progress)
-        self._job.signals.finished.connect(self._done)
-        self._job.signals.failed.connect(self._failed)
-        self.progress.setRange(0, len(plan.ready))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.status.setText(f"Preparing {len(plan.ready)} certificates…")
-        self._update_buttons()
-        return self._job
+        return self.batch.run(work, len(plan.ready), self._done, self._failed)
 
     def print_batch(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -262,22 +250,9 @@ class CertificatesDialog(QDialog):
         self.save_to(tmp)
 
     def cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self.status.setText("Cancelling…")
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setValue(done)
-        self.status.setText(f"Drawing certificate {done} of {total}…")
-
-    def _finish_job(self) -> None:
-        self._job = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self._update_buttons()
+        self.batch.cancel()
 
     def _done(self, path: Path) -> None:
-        self._finish_job()
         self._events.changed(ChangeKind.CERTIFICATE)
         if self._print_after:
             self._print_after = False
@@ -291,13 +266,12 @@ class CertificatesDialog(QDialog):
         self.finished_batch.emit(str(path))
 
     def _failed(self, message: str) -> None:
-        self._finish_job()
         self._print_after = False
         self.status.setText(f"<span style='color:#a40000'>{message}</span>")
         self.finished_batch.emit("")
 
     def reject(self) -> None:
-        if self._job is not None:
+        if self.batch.running:
             self.cancel()
             return  # close once the batch has stopped
         super().reject()

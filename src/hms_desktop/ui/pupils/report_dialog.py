@@ -9,15 +9,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
 )
 
 from hms_desktop.services.progress.report import report_pupils, save_reports
 
+from ..common.batch import BatchProgress
 from ..common.context import PageContext
-from ..common.runner import Job, start
+from ..common.runner import Job
 
 
 class ReportDialog(QDialog):
@@ -36,7 +36,6 @@ class ReportDialog(QDialog):
         self.pupil_ids = pupil_ids or (
             report_pupils(context.db, group_id, self._on) if group_id else []
         )
-        self._job: Job | None = None
         self.saved_path: Path | None = None
         self.setWindowTitle("Progress reports for parents")
         n = len(self.pupil_ids)
@@ -44,15 +43,14 @@ class ReportDialog(QDialog):
             f"One page for each of {n} pupils, in one PDF." if n != 1 else "One page, as a PDF."
         )
         self.status.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.hide()
+        self.batch = BatchProgress(
+            "report", "reports", self.status, "&Cancel printing", self._batch_changed
+        )
+        self.progress, self.cancel_button = self.batch.progress, self.batch.cancel_button
         self.save_button = QPushButton("&Save PDF…")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(n > 0)
         self.save_button.clicked.connect(self.choose_file_and_save)
-        self.cancel_button = QPushButton("&Cancel printing")
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel)
         close = QPushButton("C&lose")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -74,51 +72,33 @@ class ReportDialog(QDialog):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> Job | None:
-        if self._job is not None or not self.pupil_ids:
+        if self.batch.running or not self.pupil_ids:
             return None
         db, on, pupils = self._ctx.db, self._on, list(self.pupil_ids)
-        self._job = start(
-            Job(lambda progress, cancelled: save_reports(db, pupils, on, path, progress, cancelled))
+        return self.batch.run(
+            lambda progress, cancelled: save_reports(db, pupils, on, path, progress, cancelled),
+            len(pupils),
+            self._done,
+            self._failed,
         )
-        self._job.signals.progress.connect(self._progress)
-        self._job.signals.finished.connect(self._done)
-        self._job.signals.failed.connect(self._failed)
-        self.progress.setRange(0, len(pupils))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.save_button.setEnabled(False)
-        self.status.setText(f"Preparing {len(pupils)} reports…")
-        return self._job
 
     def cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self.status.setText("Cancelling…")
+        self.batch.cancel()
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setValue(done)
-        self.status.setText(f"Drawing report {done} of {total}…")
-
-    def _finish(self) -> None:
-        self._job = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.save_button.setEnabled(True)
+    def _batch_changed(self) -> None:
+        self.save_button.setEnabled(not self.batch.running)
 
     def _done(self, path: Path) -> None:
-        self._finish()
         self.saved_path = Path(path)
         self.status.setText(f"Saved {len(self.pupil_ids)} report(s) to {path}.")
         self.finished_batch.emit(str(path))
 
     def _failed(self, message: str) -> None:
-        self._finish()
         self.status.setText(f"<span style='color:#a40000'>{message}</span>")
         self.finished_batch.emit("")
 
     def reject(self) -> None:
-        if self._job is not None:
+        if self.batch.running:
             self.cancel()
             return  # closes once the batch has stopped
         super().reject()
